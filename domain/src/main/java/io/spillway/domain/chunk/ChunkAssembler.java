@@ -1,0 +1,256 @@
+package io.spillway.domain.chunk;
+
+import io.spillway.domain.InvalidFieldException;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.JobId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Aggregates one job's events into chunks that fill a DynamoDB item: one open chunk per group,
+ * cut on compressed size (with a margin), on a linger deadline and on seal.
+ *
+ * <p>Sizing: the assembler learns the compression ratio from the chunks it has cut and accumulates
+ * raw bytes until the compressed payload should reach {@code targetFill} of the item; a trial
+ * compression that comes out under {@code minFill} keeps accumulating, one that overflows keeps
+ * the events that fit and carries the rest. Payloads that compression would grow are stored
+ * uncompressed, so any valid event fits a chunk on its own. Not thread-safe: one job, one caller.
+ */
+public final class ChunkAssembler {
+
+  /** How full chunks should be and how long an open chunk may wait. */
+  public record Settings(double targetFill, double minFill, int maxPendingRawBytes, Duration linger) {
+    public Settings {
+      if (!(minFill > 0 && minFill <= targetFill && targetFill <= 1.0)) {
+        throw new InvalidFieldException("assembler.fill", minFill + ".." + targetFill, "0 < minFill <= targetFill <= 1");
+      }
+      if (maxPendingRawBytes < 1024 * 1024) {
+        throw new InvalidFieldException("assembler.maxPendingRawBytes", maxPendingRawBytes, "at least 1 MiB");
+      }
+      if (linger == null || linger.isNegative() || linger.isZero()) {
+        throw new InvalidFieldException("assembler.linger", linger, "a positive duration");
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(0.96, 0.85, 256 * 1024 * 1024, Duration.ofSeconds(30));
+    }
+  }
+
+  private static final class Pending {
+    final String group;
+    final List<Event> events = new ArrayList<>();
+    long rawEstimate;
+    Instant openedAt;
+
+    Pending(String group, Instant openedAt) {
+      this.group = group;
+      this.openedAt = openedAt;
+    }
+  }
+
+  private final JobId jobId;
+  private final int buckets;
+  private final Codec codec;
+  private final Settings settings;
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private final Map<String, Long> nextChunkSequence = new HashMap<>();
+  private final ByteWriter raw = new ByteWriter(1 << 20);
+  private double ratio = 0.5;
+  private long pendingRaw;
+  private long chunksCut;
+  private long eventsCut;
+  private long storedBytes;
+  private long compressions;
+
+  public ChunkAssembler(JobId jobId, int buckets, Codec codec, Settings settings) {
+    this.jobId = jobId;
+    this.buckets = buckets;
+    this.codec = codec;
+    this.settings = settings;
+  }
+
+  /** Takes one event of this job; returns the chunks it completed (usually none). */
+  public List<Chunk> add(Event event, Instant now) {
+    if (!event.jobId().equals(jobId)) {
+      throw new InvalidFieldException("event.jobId", event.jobId().value(), "the assembler's job " + jobId);
+    }
+    Pending p = pending.computeIfAbsent(event.groupKey(), g -> new Pending(g, now));
+    int estimate = EventEnvelope.estimate(event);
+    p.events.add(event);
+    p.rawEstimate += estimate;
+    pendingRaw += estimate;
+    List<Chunk> out = new ArrayList<>(1);
+    if (p.rawEstimate >= threshold(p) || p.rawEstimate >= ChunkFormat.MAX_RAW_BYTES / 2) {
+      cut(p, false, out);
+    }
+    if (pendingRaw > settings.maxPendingRawBytes()) {
+      Pending largest = null;
+      for (Pending q : pending.values()) {
+        if (largest == null || q.rawEstimate > largest.rawEstimate) largest = q;
+      }
+      drain(largest, out);
+    }
+    return out;
+  }
+
+  /** Cuts every open chunk that has waited at least the linger time. */
+  public List<Chunk> flushLingering(Instant now) {
+    List<Chunk> out = new ArrayList<>();
+    for (Pending p : new ArrayList<>(pending.values())) {
+      if (!Duration.between(p.openedAt, now).minus(settings.linger()).isNegative()) {
+        drain(p, out);
+      }
+    }
+    return out;
+  }
+
+  /** Cuts every open chunk (at seal). */
+  public List<Chunk> flushAll() {
+    List<Chunk> out = new ArrayList<>();
+    for (Pending p : new ArrayList<>(pending.values())) {
+      drain(p, out);
+    }
+    return out;
+  }
+
+  /** When the oldest open chunk reaches its linger deadline, or null when nothing is open. */
+  public Instant nextLingerDeadline() {
+    Instant earliest = null;
+    for (Pending p : pending.values()) {
+      if (earliest == null || p.openedAt.isBefore(earliest)) earliest = p.openedAt;
+    }
+    return earliest == null ? null : earliest.plus(settings.linger());
+  }
+
+  public long pendingEvents() {
+    long n = 0;
+    for (Pending p : pending.values()) n += p.events.size();
+    return n;
+  }
+
+  public long pendingRawBytes() {
+    return pendingRaw;
+  }
+
+  public long chunksCut() {
+    return chunksCut;
+  }
+
+  public long eventsCut() {
+    return eventsCut;
+  }
+
+  public long compressions() {
+    return compressions;
+  }
+
+  /** Mean stored item size of the chunks cut so far, as a fraction of the 409,600-byte limit. */
+  public double fillRatio() {
+    return chunksCut == 0 ? 0 : (double) storedBytes / chunksCut / StoredItemLayout.ITEM_LIMIT_BYTES;
+  }
+
+  private long threshold(Pending p) {
+    return (long) (payloadBudget(p) * settings.targetFill() / ratio);
+  }
+
+  private int payloadBudget(Pending p) {
+    ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
+    return StoredItemLayout.ITEM_LIMIT_BYTES - StoredItemLayout.itemSize(id, 0) - ChunkFormat.maxOverhead(id);
+  }
+
+  private long nextSequence(String group) {
+    return nextChunkSequence.getOrDefault(group, 0L);
+  }
+
+  private void drain(Pending p, List<Chunk> out) {
+    while (!p.events.isEmpty()) {
+      cut(p, true, out);
+    }
+  }
+
+  /**
+   * Compresses the open chunk; emits it when it fits (and, unless forced, is full enough), or emits
+   * the longest prefix that fits and carries the rest.
+   */
+  private void cut(Pending p, boolean force, List<Chunk> out) {
+    int n = p.events.size();
+    int k = n;
+    while (true) {
+      Encoded e = encode(p, k);
+      double observed = (double) e.payload.length / Math.max(1, e.rawLength);
+      if (e.codec != CodecId.NONE) {
+        ratio = Math.max(0.001, observed);
+      }
+      ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
+      int recordBytes = e.payload.length + ChunkFormat.maxOverhead(id);
+      int itemBytes = StoredItemLayout.itemSize(id, recordBytes);
+      if (itemBytes <= StoredItemLayout.ITEM_LIMIT_BYTES) {
+        boolean fullEnough = itemBytes >= settings.minFill() * StoredItemLayout.ITEM_LIMIT_BYTES
+            || e.rawLength >= ChunkFormat.MAX_RAW_BYTES / 2;
+        if (!force && e.count == n && !fullEnough) {
+          return;
+        }
+        emit(p, id, e, out);
+        return;
+      }
+      if (e.count == 1) {
+        throw new IllegalStateException("a single event of " + p.events.get(0).payload().length + " payload bytes does not fit an item: " + itemBytes + " bytes");
+      }
+      int budget = payloadBudget(p);
+      int scaled = (int) Math.floor(e.count * (budget * settings.targetFill()) / e.payload.length);
+      k = Math.max(1, Math.min(e.count - 1, scaled));
+    }
+  }
+
+  private record Encoded(CodecId codec, byte[] payload, int rawLength, int count) {}
+
+  private Encoded encode(Pending p, int k) {
+    raw.reset();
+    EventEnvelope.encode(p.events, 0, k, raw);
+    while (raw.size() > ChunkFormat.MAX_RAW_BYTES) {
+      k = Math.max(1, k / 2);
+      raw.reset();
+      EventEnvelope.encode(p.events, 0, k, raw);
+    }
+    compressions++;
+    byte[] compressed = codec.compress(raw.array(), 0, raw.size());
+    if (compressed.length >= raw.size()) {
+      return new Encoded(CodecId.NONE, raw.toByteArray(), raw.size(), k);
+    }
+    return new Encoded(codec.id(), compressed, raw.size(), k);
+  }
+
+  private void emit(Pending p, ChunkId id, Encoded e, List<Chunk> out) {
+    int count = e.count;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    long estimate = 0;
+    for (int i = 0; i < count; i++) {
+      Event ev = p.events.get(i);
+      first = Math.min(first, ev.sequence());
+      last = Math.max(last, ev.sequence());
+      estimate += EventEnvelope.estimate(ev);
+    }
+    Chunk chunk = ChunkFormat.write(id, e.codec, count, first, last, e.rawLength, e.payload, e.payload.length);
+    if (chunk.storedItemSize() > StoredItemLayout.ITEM_LIMIT_BYTES) {
+      throw new IllegalStateException("chunk " + id + " would store " + chunk.storedItemSize() + " bytes");
+    }
+    p.events.subList(0, count).clear();
+    p.rawEstimate -= estimate;
+    pendingRaw -= estimate;
+    nextChunkSequence.put(p.group, id.sequence() + 1);
+    chunksCut++;
+    eventsCut += count;
+    storedBytes += chunk.storedItemSize();
+    if (p.events.isEmpty()) {
+      pending.remove(p.group);
+    }
+    out.add(chunk);
+  }
+}

@@ -1,0 +1,150 @@
+package io.spillway.domain.chunk;
+
+import io.spillway.domain.InvalidFieldException;
+import io.spillway.domain.chunk.CorruptChunkException.Reason;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.JobId;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Chunk record format v1 (docs/chunk-format.md): a fixed 10-byte prefix (magic, version, codec,
+ * CRC32C of the rest), the header fields as varints, then the compressed payload.
+ */
+public final class ChunkFormat {
+  public static final int VERSION = 1;
+  static final byte[] MAGIC = {'S', 'P', 'W', 'C'};
+  static final int PREFIX_BYTES = 10;
+  static final int CRC_OFFSET = 6;
+  /** The hard limit on a chunk's raw (decompressed) size, whatever its header declares. */
+  public static final int MAX_RAW_BYTES = 16 * 1024 * 1024;
+
+  private ChunkFormat() {}
+
+  /** Writes a record for {@code payload[0, payloadLength)} and returns it parsed. */
+  static Chunk write(ChunkId id, CodecId codec, int eventCount, long firstSequence, long lastSequence,
+      int rawLength, byte[] payload, int payloadLength) {
+    ByteWriter w = new ByteWriter(payloadLength + 64 + id.groupKey().length() * 3);
+    w.writeBytes(MAGIC, 0, MAGIC.length);
+    w.writeByte(VERSION);
+    w.writeByte(codec.code());
+    w.writeInt32(0);
+    w.writeString(id.jobId().value());
+    w.writeVarLong(id.bucket());
+    w.writeString(id.groupKey());
+    w.writeVarLong(id.sequence());
+    w.writeVarLong(eventCount);
+    w.writeVarLong(firstSequence);
+    w.writeVarLong(lastSequence);
+    w.writeVarLong(rawLength);
+    w.writeVarLong(payloadLength);
+    int payloadOffset = w.size();
+    w.writeBytes(payload, 0, payloadLength);
+    int crc = crc32c(w.array(), PREFIX_BYTES, w.size() - PREFIX_BYTES);
+    w.setInt32(CRC_OFFSET, crc);
+    byte[] record = w.toByteArray();
+    ChunkHeader header = new ChunkHeader(VERSION, codec, crc, eventCount, firstSequence, lastSequence, rawLength, payloadLength);
+    return new Chunk(id, header, record, payloadOffset);
+  }
+
+  /** Bytes a record adds around its payload, at most, for these keys. */
+  static int maxOverhead(ChunkId id) {
+    return PREFIX_BYTES
+        + 1 + id.jobId().value().length()
+        + 2
+        + 2 + io.spillway.domain.Checks.utf8Length(id.groupKey())
+        + 5 + 5 + 10 + 10 + 4 + 4;
+  }
+
+  /**
+   * Parses and verifies a record: magic, version, codec, CRC32C, every length. The payload is not
+   * decompressed here.
+   */
+  public static Chunk parse(byte[] record) {
+    if (record == null || record.length < PREFIX_BYTES) {
+      throw new CorruptChunkException(Reason.TOO_SHORT, "record of " + (record == null ? 0 : record.length) + " bytes is shorter than the " + PREFIX_BYTES + "-byte prefix");
+    }
+    for (int i = 0; i < MAGIC.length; i++) {
+      if (record[i] != MAGIC[i]) {
+        throw new CorruptChunkException(Reason.BAD_MAGIC, "record does not start with SPWC");
+      }
+    }
+    int version = record[4] & 0xFF;
+    if (version != VERSION) {
+      throw new CorruptChunkException(Reason.UNSUPPORTED_VERSION, "format version " + version + " (this reader knows " + VERSION + ")");
+    }
+    CodecId codec = CodecId.fromCode(record[5] & 0xFF);
+    ByteReader r = new ByteReader(record, CRC_OFFSET, record.length - CRC_OFFSET);
+    int declaredCrc = r.readInt32("crc32c");
+    int actualCrc = crc32c(record, PREFIX_BYTES, record.length - PREFIX_BYTES);
+    if (declaredCrc != actualCrc) {
+      throw new CorruptChunkException(Reason.CHECKSUM_MISMATCH,
+          String.format("declared CRC32C %08x, computed %08x over %d bytes", declaredCrc, actualCrc, record.length - PREFIX_BYTES));
+    }
+    ChunkId id;
+    int eventCount;
+    long first;
+    long last;
+    int rawLength;
+    int payloadLength;
+    try {
+      String jobId = r.readString("jobId", JobId.MAX_LENGTH);
+      int bucket = r.readVarInt("bucket", Integer.MAX_VALUE);
+      String group = r.readString("groupKey", Event.MAX_GROUP_KEY_BYTES);
+      long chunkSeq = r.readVarLong("chunkSequence");
+      id = new ChunkId(new JobId(jobId), bucket, group, chunkSeq);
+      eventCount = r.readVarInt("eventCount", Integer.MAX_VALUE);
+      first = r.readVarLong("firstSequence");
+      last = r.readVarLong("lastSequence");
+      rawLength = r.readVarInt("rawLength", Integer.MAX_VALUE);
+      payloadLength = r.readVarInt("payloadLength", Integer.MAX_VALUE);
+    } catch (InvalidFieldException e) {
+      throw new CorruptChunkException(Reason.MALFORMED, e.getMessage(), e);
+    }
+    if (rawLength > MAX_RAW_BYTES) {
+      throw new CorruptChunkException(Reason.RAW_SIZE_EXCEEDED, "declared raw length " + rawLength + " exceeds the hard limit of " + MAX_RAW_BYTES + " bytes");
+    }
+    if (eventCount < 1 || eventCount > rawLength) {
+      throw new CorruptChunkException(Reason.MALFORMED, "eventCount " + eventCount + " does not fit a raw length of " + rawLength);
+    }
+    if (first < 0 || last < first) {
+      throw new CorruptChunkException(Reason.MALFORMED, "sequence range " + first + ".." + last);
+    }
+    if (payloadLength != r.remaining()) {
+      throw new CorruptChunkException(Reason.TRUNCATED, "payloadLength " + payloadLength + " but " + r.remaining() + " bytes follow");
+    }
+    if (codec == CodecId.NONE && payloadLength != rawLength) {
+      throw new CorruptChunkException(Reason.MALFORMED, "uncompressed payload of " + payloadLength + " bytes declares raw length " + rawLength);
+    }
+    ChunkHeader header = new ChunkHeader(version, codec, declaredCrc, eventCount, first, last, rawLength, payloadLength);
+    return new Chunk(id, header, record, r.position());
+  }
+
+  /** The chunk's events, decompressed within its declared raw size and checked against its header. */
+  public static List<Event> events(Chunk chunk, CodecRegistry codecs) {
+    ChunkHeader h = chunk.header();
+    byte[] raw = h.codec() == CodecId.NONE
+        ? java.util.Arrays.copyOfRange(chunk.record(), chunk.payloadOffset(), chunk.payloadOffset() + h.payloadLength())
+        : codecs.codec(h.codec()).decompress(chunk.record(), chunk.payloadOffset(), h.payloadLength(), h.rawLength());
+    if (raw.length != h.rawLength()) {
+      throw new CorruptChunkException(Reason.MALFORMED, "payload inflated to " + raw.length + " bytes, header declares " + h.rawLength());
+    }
+    List<Event> events = EventEnvelope.decode(raw, chunk.id().jobId(), chunk.id().groupKey(), h.eventCount());
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (Event e : events) {
+      lo = Math.min(lo, e.sequence());
+      hi = Math.max(hi, e.sequence());
+    }
+    if (lo != h.firstSequence() || hi != h.lastSequence()) {
+      throw new CorruptChunkException(Reason.MALFORMED, "events span " + lo + ".." + hi + ", header declares " + h.firstSequence() + ".." + h.lastSequence());
+    }
+    return events;
+  }
+
+  static int crc32c(byte[] b, int off, int len) {
+    CRC32C crc = new CRC32C();
+    crc.update(b, off, len);
+    return (int) crc.getValue();
+  }
+}

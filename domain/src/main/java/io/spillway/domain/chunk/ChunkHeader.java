@@ -1,0 +1,12 @@
+package io.spillway.domain.chunk;
+
+/** What a chunk record declares about its payload; everything in it is covered by the CRC32C. */
+public record ChunkHeader(
+    int formatVersion,
+    CodecId codec,
+    int crc32c,
+    int eventCount,
+    long firstSequence,
+    long lastSequence,
+    int rawLength,
+    int payloadLength) {}

@@ -1,0 +1,202 @@
+package io.spillway.domain.chunk;
+
+import io.spillway.domain.InvalidFieldException;
+import io.spillway.domain.chunk.CorruptChunkException.Reason;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.JobId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The raw (pre-compression) encoding of a chunk's events, v1: column by column, so that like bytes
+ * sit together for the compressor. Job and group are shared by every event of a chunk and live in
+ * the record header; sequences and times are delta-encoded; types go through a per-chunk dictionary;
+ * canonical UUID event ids take 16 bytes.
+ */
+final class EventEnvelope {
+  static final int ID_UUID = 0;
+  static final int ID_TEXT = 1;
+
+  private EventEnvelope() {}
+
+  /** A cheap upper estimate of the bytes {@code e} adds to an envelope. */
+  static int estimate(Event e) {
+    return e.payload().length + e.eventId().length() * 3 + 32;
+  }
+
+  static void encode(List<Event> events, int from, int to, ByteWriter w) {
+    int n = to - from;
+    w.writeVarLong(n);
+    long prev = 0;
+    for (int i = from; i < to; i++) {
+      long s = events.get(i).sequence();
+      w.writeZigZag(s - prev);
+      prev = s;
+    }
+    prev = 0;
+    for (int i = from; i < to; i++) {
+      long ms = millis(events.get(i).eventTime());
+      w.writeZigZag(ms - prev);
+      prev = ms;
+    }
+    for (int i = from; i < to; i++) {
+      w.writeVarLong(events.get(i).eventTime().getNano() % 1_000_000);
+    }
+    for (int i = from; i < to; i++) {
+      w.writeVarLong(events.get(i).schemaVersion());
+    }
+    Map<String, Integer> dictionary = new HashMap<>();
+    List<String> types = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      String t = events.get(i).type();
+      if (dictionary.putIfAbsent(t, types.size()) == null) {
+        types.add(t);
+      }
+    }
+    w.writeVarLong(types.size());
+    for (String t : types) {
+      w.writeString(t);
+    }
+    for (int i = from; i < to; i++) {
+      w.writeVarLong(dictionary.get(events.get(i).type()));
+    }
+    for (int i = from; i < to; i++) {
+      writeEventId(events.get(i).eventId(), w);
+    }
+    for (int i = from; i < to; i++) {
+      w.writeVarLong(events.get(i).payload().length);
+    }
+    for (int i = from; i < to; i++) {
+      byte[] p = events.get(i).payload();
+      w.writeBytes(p, 0, p.length);
+    }
+  }
+
+  static List<Event> decode(byte[] raw, JobId jobId, String groupKey, int expectedCount) {
+    ByteReader r = new ByteReader(raw, 0, raw.length);
+    int n = r.readVarInt("eventCount", raw.length);
+    if (n != expectedCount) {
+      throw new CorruptChunkException(Reason.MALFORMED, "envelope holds " + n + " events, header declares " + expectedCount);
+    }
+    long[] seq = new long[n];
+    long prev = 0;
+    for (int i = 0; i < n; i++) {
+      prev += r.readZigZag("sequence");
+      seq[i] = prev;
+    }
+    long[] ms = new long[n];
+    prev = 0;
+    for (int i = 0; i < n; i++) {
+      prev += r.readZigZag("eventTime");
+      ms[i] = prev;
+    }
+    int[] nanos = new int[n];
+    for (int i = 0; i < n; i++) {
+      nanos[i] = r.readVarInt("eventTime nanos", 999_999);
+    }
+    int[] schema = new int[n];
+    for (int i = 0; i < n; i++) {
+      schema[i] = r.readVarInt("schemaVersion", Event.MAX_SCHEMA_VERSION);
+    }
+    int typeCount = r.readVarInt("type dictionary size", n);
+    String[] types = new String[typeCount];
+    for (int t = 0; t < typeCount; t++) {
+      types[t] = r.readString("type", Event.MAX_TYPE_BYTES);
+    }
+    String[] typeOf = new String[n];
+    for (int i = 0; i < n; i++) {
+      typeOf[i] = types[r.readVarInt("type index", typeCount - 1)];
+    }
+    String[] ids = new String[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = readEventId(r);
+    }
+    int[] lengths = new int[n];
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      lengths[i] = r.readVarInt("payload length", Event.MAX_PAYLOAD_BYTES);
+      total += lengths[i];
+    }
+    if (total != r.remaining()) {
+      throw new CorruptChunkException(Reason.MALFORMED, "payload lengths add up to " + total + " bytes, " + r.remaining() + " remain");
+    }
+    List<Event> events = new ArrayList<>(n);
+    try {
+      for (int i = 0; i < n; i++) {
+        byte[] payload = new byte[lengths[i]];
+        System.arraycopy(raw, r.position(), payload, 0, lengths[i]);
+        r.skip(lengths[i], "payload");
+        Instant time = Instant.ofEpochMilli(ms[i]).plusNanos(nanos[i]);
+        events.add(new Event(jobId, seq[i], ids[i], time, typeOf[i], groupKey, schema[i], payload));
+      }
+    } catch (InvalidFieldException | java.time.DateTimeException | ArithmeticException e) {
+      throw new CorruptChunkException(Reason.MALFORMED, "decoded event is invalid: " + e.getMessage(), e);
+    }
+    return events;
+  }
+
+  private static long millis(Instant t) {
+    return t.getEpochSecond() * 1000L + t.getNano() / 1_000_000;
+  }
+
+  private static void writeEventId(String id, ByteWriter w) {
+    if (isCanonicalUuid(id)) {
+      w.writeByte(ID_UUID);
+      long hi = 0;
+      long lo = 0;
+      int nibbles = 0;
+      for (int i = 0; i < 36; i++) {
+        char c = id.charAt(i);
+        if (c == '-') continue;
+        int v = c <= '9' ? c - '0' : c - 'a' + 10;
+        if (nibbles < 16) hi = (hi << 4) | v; else lo = (lo << 4) | v;
+        nibbles++;
+      }
+      for (int s = 56; s >= 0; s -= 8) w.writeByte((int) (hi >>> s));
+      for (int s = 56; s >= 0; s -= 8) w.writeByte((int) (lo >>> s));
+    } else {
+      w.writeByte(ID_TEXT);
+      w.writeString(id);
+    }
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private static String readEventId(ByteReader r) {
+    int tag = r.readByte("eventId tag");
+    if (tag == ID_TEXT) {
+      return r.readString("eventId", Event.MAX_EVENT_ID_BYTES);
+    }
+    if (tag != ID_UUID) {
+      throw new CorruptChunkException(Reason.MALFORMED, "eventId tag " + tag);
+    }
+    r.need(16, "eventId uuid");
+    byte[] b = r.array();
+    int p = r.position();
+    char[] out = new char[36];
+    int o = 0;
+    for (int i = 0; i < 16; i++) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+      out[o++] = HEX[(b[p + i] >> 4) & 0xF];
+      out[o++] = HEX[b[p + i] & 0xF];
+    }
+    r.skip(16, "eventId uuid");
+    return new String(out);
+  }
+
+  static boolean isCanonicalUuid(String s) {
+    if (s.length() != 36) return false;
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (c != '-') return false;
+      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

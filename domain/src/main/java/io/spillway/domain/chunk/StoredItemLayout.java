@@ -1,0 +1,57 @@
+package io.spillway.domain.chunk;
+
+import io.spillway.domain.Checks;
+
+/**
+ * How a chunk is laid out as one DynamoDB item, and what that item weighs. The AWS store writes
+ * exactly these attributes and the in-memory table charges exactly these sizes, so the 409,600-byte
+ * limit is checked against what is really stored.
+ *
+ * <pre>
+ *   pk  (S) "J#" jobId "#" bucket                       e.g. J#job-42#3
+ *   sk  (S) "C#" ddd "#" groupKey "#" dddddddddd         ddd = UTF-8 length of groupKey, 10-digit chunk sequence
+ *   c   (B) the chunk record (chunk-format.md)
+ *   ttl (N) optional expiry, epoch seconds (always reserved in the size)
+ * </pre>
+ */
+public final class StoredItemLayout {
+  /** DynamoDB's item limit, 400 KB, attribute names and values included. */
+  public static final int ITEM_LIMIT_BYTES = 409_600;
+  public static final String PARTITION_KEY = "pk";
+  public static final String SORT_KEY = "sk";
+  public static final String CHUNK = "c";
+  public static final String TTL = "ttl";
+  /** "ttl" plus the largest DynamoDB number (38 digits stored in 21 bytes). */
+  static final int TTL_RESERVE = TTL.length() + 21;
+
+  private StoredItemLayout() {}
+
+  public static String partitionKey(ChunkId id) {
+    return partitionKey(id.jobId().value(), id.bucket());
+  }
+
+  public static String partitionKey(String jobId, int bucket) {
+    return "J#" + jobId + "#" + bucket;
+  }
+
+  public static String sortKey(ChunkId id) {
+    return groupPrefix(id.groupKey()) + String.format("%010d", id.sequence());
+  }
+
+  /** The sort-key prefix every chunk of one group starts with, and no chunk of another group. */
+  public static String groupPrefix(String groupKey) {
+    return "C#" + String.format("%03d", Checks.utf8Length(groupKey)) + "#" + groupKey + "#";
+  }
+
+  public static int itemSize(ChunkId id, int recordLength) {
+    return PARTITION_KEY.length() + Checks.utf8Length(partitionKey(id))
+        + SORT_KEY.length() + Checks.utf8Length(sortKey(id))
+        + CHUNK.length() + recordLength
+        + TTL_RESERVE;
+  }
+
+  /** Write units for one put of an item of this size: one per started 1,024 bytes. */
+  public static int writeUnits(int itemBytes) {
+    return Math.max(1, (itemBytes + 1023) / 1024);
+  }
+}
