@@ -1,0 +1,25 @@
+package io.spillway.application.port.out;
+
+import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.job.JobId;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Where chunks are stored, one item each, under the identity the producer gave them. */
+public interface Chunks {
+  /**
+   * Stores the chunk unless one with its identity exists. Throttling is an outcome; failures of the
+   * store itself are exceptions ({@link RetryableStoreException} when a retry may succeed).
+   */
+  PutOutcome putIfAbsent(Chunk chunk);
+
+  /**
+   * The stored chunks of one bucket of a job, optionally of one group, in sort-key order (group,
+   * then chunk sequence). Paged lazily; close the stream. A stored record that fails verification
+   * surfaces as {@link io.spillway.domain.chunk.CorruptChunkException}.
+   */
+  Stream<Chunk> read(JobId job, int bucket, Optional<String> group);
+
+  /** How many chunks of the job are stored in the bucket. */
+  long count(JobId job, int bucket);
+}

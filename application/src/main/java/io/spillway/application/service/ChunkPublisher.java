@@ -1,0 +1,214 @@
+package io.spillway.application.service;
+
+import io.spillway.application.port.in.BackpressureException;
+import io.spillway.application.port.out.ChunkStream;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.PublishOutcome;
+import io.spillway.application.port.out.RetryableStoreException;
+import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.StoredItemLayout;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's bounded buffer in front of the stream. Chunks wait here until the stream accepts
+ * them; throttled chunks stay, in order, and are retried with exponential backoff. Callers reserve
+ * room before accepting an event ({@link #awaitRoom()}), so a full buffer pushes back on the
+ * producer instead of growing or dropping: a chunk counts as published only once accepted.
+ *
+ * <p>Bound: buffered bytes stay under {@code maxBufferedBytes} plus the chunks one flush cuts.
+ */
+public final class ChunkPublisher {
+  private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
+  /** Room one append may need: a chunk cut on size plus one cut to bound the assembler's memory. */
+  static final long RESERVE_PER_APPEND = 2L * StoredItemLayout.ITEM_LIMIT_BYTES;
+
+  private final ChunkStream stream;
+  private final Clock clock;
+  private final PublisherSettings settings;
+  private final ArrayDeque<Chunk> buffer = new ArrayDeque<>();
+  private long bufferedBytes;
+  private long maxBufferedSeen;
+  private long published;
+  private long publishedEvents;
+  private long throttled;
+  private long calls;
+
+  public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings) {
+    this.stream = stream;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /**
+   * Returns once one more event may be accepted: publishes (with backoff) while the buffer is too
+   * full; under FAIL_FAST, or after the block timeout, refuses with {@link BackpressureException}.
+   */
+  public synchronized void awaitRoom() {
+    if (hasRoom()) {
+      return;
+    }
+    Instant deadline = clock.now().plus(settings.blockTimeout());
+    int failures = 0;
+    while (!hasRoom()) {
+      int accepted = publishOnce();
+      if (hasRoom()) {
+        return;
+      }
+      if (accepted == 0) {
+        if (settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST || !clock.now().isBefore(deadline)) {
+          throw new BackpressureException("producer buffer full: " + bufferedBytes + " of " + settings.maxBufferedBytes()
+              + " bytes waiting and the stream is refusing records"
+              + (settings.backpressure() == PublisherSettings.Backpressure.BLOCK ? " after " + settings.blockTimeout() : " (fail-fast)"));
+        }
+        sleep(backoff(failures++));
+      } else {
+        failures = 0;
+      }
+    }
+  }
+
+  /** Takes chunks cut from accepted events; never refuses them. Publishes full batches. */
+  public synchronized void enqueue(List<Chunk> chunks) {
+    for (Chunk c : chunks) {
+      buffer.addLast(c);
+      bufferedBytes += c.record().length;
+    }
+    maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
+    while (batchReady()) {
+      if (publishOnce() == 0) {
+        break;
+      }
+    }
+  }
+
+  /** One attempt to publish whatever is buffered (no waiting); returns chunks accepted. */
+  public synchronized int publishAvailable() {
+    int total = 0;
+    while (!buffer.isEmpty()) {
+      int accepted = publishOnce();
+      total += accepted;
+      if (accepted == 0) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /**
+   * Publishes everything buffered, backing off while throttled, for at most {@code timeout}.
+   *
+   * @throws BackpressureException when the buffer is not empty by then (nothing is lost)
+   */
+  public synchronized void drain(Duration timeout) {
+    Instant deadline = clock.now().plus(timeout);
+    int failures = 0;
+    while (!buffer.isEmpty()) {
+      if (publishOnce() > 0) {
+        failures = 0;
+        continue;
+      }
+      if (!clock.now().isBefore(deadline)) {
+        throw new BackpressureException("stream kept refusing records: " + buffer.size() + " chunks (" + bufferedBytes
+            + " bytes) still buffered after " + timeout);
+      }
+      sleep(backoff(failures++));
+    }
+  }
+
+  public synchronized long bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  public synchronized int bufferedChunks() {
+    return buffer.size();
+  }
+
+  public synchronized Stats stats() {
+    return new Stats(published, publishedEvents, throttled, calls, bufferedBytes, maxBufferedSeen);
+  }
+
+  /** Counters since start. */
+  public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
+
+  private boolean hasRoom() {
+    return bufferedBytes + RESERVE_PER_APPEND <= settings.maxBufferedBytes();
+  }
+
+  private boolean batchReady() {
+    return buffer.size() >= settings.batchRecords() || bufferedBytes >= settings.batchBytes();
+  }
+
+  /** One publish call for the head of the buffer; throttled chunks stay at the head, in order. */
+  private int publishOnce() {
+    if (buffer.isEmpty()) {
+      return 0;
+    }
+    List<Chunk> batch = new ArrayList<>();
+    long bytes = 0;
+    for (Iterator<Chunk> it = buffer.iterator(); it.hasNext() && batch.size() < settings.batchRecords(); ) {
+      Chunk c = it.next();
+      long size = c.record().length + c.id().streamPartitionKey().length();
+      if (!batch.isEmpty() && bytes + size > settings.batchBytes()) {
+        break;
+      }
+      batch.add(c);
+      bytes += size;
+    }
+    calls++;
+    List<PublishOutcome> outcomes;
+    try {
+      outcomes = stream.publish(batch);
+    } catch (RetryableStoreException e) {
+      log.warn("publish of {} chunks failed, will retry: {}", batch.size(), e.getMessage());
+      throttled += batch.size();
+      return 0;
+    }
+    if (outcomes.size() != batch.size()) {
+      throw new IllegalStateException("stream answered " + outcomes.size() + " outcomes for " + batch.size() + " chunks");
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      buffer.pollFirst();
+    }
+    int accepted = 0;
+    List<Chunk> retry = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Chunk c = batch.get(i);
+      if (outcomes.get(i) instanceof PublishOutcome.Accepted) {
+        accepted++;
+        published++;
+        publishedEvents += c.eventCount();
+        bufferedBytes -= c.record().length;
+      } else {
+        throttled++;
+        retry.add(c);
+      }
+    }
+    for (int i = retry.size() - 1; i >= 0; i--) {
+      buffer.addFirst(retry.get(i));
+    }
+    return accepted;
+  }
+
+  private Duration backoff(int failures) {
+    long base = settings.backoffBase().toNanos();
+    long max = settings.backoffMax().toNanos();
+    long wait = failures >= 30 ? max : Math.min(max, base << failures);
+    return Duration.ofNanos(wait);
+  }
+
+  private void sleep(Duration d) {
+    try {
+      clock.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackpressureException("interrupted while waiting for the stream; buffered chunks are kept");
+    }
+  }
+}
