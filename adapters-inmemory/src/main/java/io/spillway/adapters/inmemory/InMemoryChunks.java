@@ -1,0 +1,101 @@
+package io.spillway.adapters.inmemory;
+
+import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.PutOutcome;
+import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.ChunkFormat;
+import io.spillway.domain.chunk.StoredItemLayout;
+import io.spillway.domain.job.JobId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The chunk table in memory: items under the same partition and sort keys the DynamoDB store
+ * uses, the 409,600-byte item limit, conditional puts, write units charged per started KB (a
+ * failed condition too) and {@link TableCapacity} throttling.
+ */
+public final class InMemoryChunks implements Chunks {
+  private final Map<String, NavigableMap<String, byte[]>> partitions = new HashMap<>();
+  private final TableCapacity capacity;
+  private final Clock clock;
+  private long written;
+  private long duplicates;
+
+  public InMemoryChunks(TableCapacity capacity, Clock clock) {
+    this.capacity = capacity;
+    this.clock = clock;
+  }
+
+  @Override
+  public PutOutcome putIfAbsent(Chunk chunk) {
+    int size = chunk.storedItemSize();
+    if (size > StoredItemLayout.ITEM_LIMIT_BYTES) {
+      throw new IllegalArgumentException("item " + chunk.id() + " is " + size + " bytes; DynamoDB's limit is " + StoredItemLayout.ITEM_LIMIT_BYTES);
+    }
+    String pk = StoredItemLayout.partitionKey(chunk.id());
+    String sk = StoredItemLayout.sortKey(chunk.id());
+    int units = StoredItemLayout.writeUnits(size);
+    if (!capacity.tryConsume(pk, units, clock.now())) {
+      return new PutOutcome.Throttled("ProvisionedThroughputExceeded on " + pk);
+    }
+    synchronized (this) {
+      NavigableMap<String, byte[]> partition = partitions.computeIfAbsent(pk, k -> new TreeMap<>());
+      if (partition.containsKey(sk)) {
+        duplicates++;
+        return new PutOutcome.AlreadyPresent(units);
+      }
+      partition.put(sk, chunk.record().clone());
+      written++;
+      return new PutOutcome.Written(units);
+    }
+  }
+
+  @Override
+  public Stream<Chunk> read(JobId job, int bucket, Optional<String> group) {
+    List<byte[]> records;
+    synchronized (this) {
+      NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(job.value(), bucket));
+      if (partition == null) {
+        return Stream.empty();
+      }
+      NavigableMap<String, byte[]> range = group
+          .map(g -> {
+            String prefix = StoredItemLayout.groupPrefix(g);
+            return partition.subMap(prefix, true, prefix + Character.MAX_VALUE, false);
+          })
+          .orElse(partition);
+      records = new ArrayList<>(range.values());
+    }
+    return records.stream().map(ChunkFormat::parse);
+  }
+
+  @Override
+  public synchronized long count(JobId job, int bucket) {
+    NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(job.value(), bucket));
+    return partition == null ? 0 : partition.size();
+  }
+
+  /** Replaces a stored record's bytes (tests of corruption at rest). */
+  public synchronized void corrupt(Chunk chunk, byte[] replacement) {
+    partitions.get(StoredItemLayout.partitionKey(chunk.id())).put(StoredItemLayout.sortKey(chunk.id()), replacement);
+  }
+
+  public synchronized long itemsWritten() {
+    return written;
+  }
+
+  public synchronized long duplicatesSeen() {
+    return duplicates;
+  }
+
+  public TableCapacity capacity() {
+    return capacity;
+  }
+}

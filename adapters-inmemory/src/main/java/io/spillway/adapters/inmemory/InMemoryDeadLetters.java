@@ -1,0 +1,33 @@
+package io.spillway.adapters.inmemory;
+
+import io.spillway.application.port.out.DeadLetter;
+import io.spillway.application.port.out.DeadLetters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Dead letters kept in arrival order, one per stream position. */
+public final class InMemoryDeadLetters implements DeadLetters {
+  private final Map<String, DeadLetter> letters = new LinkedHashMap<>();
+
+  @Override
+  public synchronized void add(DeadLetter letter) {
+    letters.putIfAbsent(letter.source() + "\u0000" + letter.position(), letter);
+  }
+
+  @Override
+  public synchronized List<DeadLetter> list(int limit) {
+    List<DeadLetter> out = new ArrayList<>();
+    for (DeadLetter d : letters.values()) {
+      if (out.size() >= limit) break;
+      out.add(d);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized long count() {
+    return letters.size();
+  }
+}

@@ -1,0 +1,69 @@
+package io.spillway.adapters.inmemory;
+
+import io.spillway.application.port.out.Jobs;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.manifest.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Job records and manifests in maps, with the conditional semantics of the DynamoDB store. */
+public final class InMemoryJobs implements Jobs {
+  private final ConcurrentMap<JobId, Job> jobs = new ConcurrentHashMap<>();
+  private final ConcurrentMap<JobId, Manifest> manifests = new ConcurrentHashMap<>();
+
+  @Override
+  public boolean create(Job job) {
+    return jobs.putIfAbsent(job.id(), job) == null;
+  }
+
+  @Override
+  public Optional<Job> find(JobId id) {
+    return Optional.ofNullable(jobs.get(id));
+  }
+
+  @Override
+  public boolean replace(Job current, Job next) {
+    if (!current.id().equals(next.id())) {
+      throw new IllegalArgumentException("replace must keep the job id: " + current.id() + " vs " + next.id());
+    }
+    AtomicBoolean replaced = new AtomicBoolean();
+    jobs.computeIfPresent(current.id(), (id, stored) -> {
+      if (stored.status() == current.status()) {
+        replaced.set(true);
+        return next;
+      }
+      return stored;
+    });
+    return replaced.get();
+  }
+
+  @Override
+  public void putManifest(Manifest manifest) {
+    Manifest existing = manifests.putIfAbsent(manifest.jobId(), manifest);
+    if (existing != null && !sameContent(existing, manifest)) {
+      throw new IllegalStateException("job " + manifest.jobId() + " already has a different manifest: " + existing);
+    }
+  }
+
+  static boolean sameContent(Manifest a, Manifest b) {
+    return a.buckets() == b.buckets() && a.chunkCount() == b.chunkCount() && a.eventCount() == b.eventCount()
+        && a.datasetChecksum() == b.datasetChecksum();
+  }
+
+  @Override
+  public Optional<Manifest> manifest(JobId id) {
+    return Optional.ofNullable(manifests.get(id));
+  }
+
+  @Override
+  public List<Job> list() {
+    List<Job> all = new ArrayList<>(jobs.values());
+    all.sort((a, b) -> a.id().compareTo(b.id()));
+    return all;
+  }
+}

@@ -1,0 +1,298 @@
+package io.spillway.adapters.inmemory;
+
+import io.spillway.application.port.in.StreamRecord;
+import io.spillway.application.port.out.ChunkStream;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.PublishOutcome;
+import io.spillway.domain.chunk.Chunk;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Kinesis data stream in memory: shards over the 128-bit MD5 hash-key space (top 64 bits here),
+ * per-shard write and read limits per second, increasing sequence numbers, and retention on the
+ * injected clock — records older than the retention are gone, and counted as expired.
+ */
+public final class InMemoryStream implements ChunkStream {
+
+  /** A record in a shard. */
+  record Stored(long sequence, Instant arrivedAt, String partitionKey, byte[] data) {}
+
+  private static final class Shard {
+    final String id;
+    /** Records in sequence order; [head, size) are retained, [0, head) expired and awaiting compaction. */
+    final List<Stored> records = new ArrayList<>();
+    int head;
+    long nextSequence;
+    long checkpointed;
+    long windowSecond = Long.MIN_VALUE;
+    long windowBytes;
+    int windowRecords;
+    long readSecond = Long.MIN_VALUE;
+    long readBytes;
+    int readCalls;
+    long expired;
+    long lost;
+    long lostBytes;
+
+    int retained() {
+      return records.size() - head;
+    }
+
+    /** Index of the first retained record at or after the sequence. */
+    int indexOf(long sequence) {
+      if (records.isEmpty()) return 0;
+      long first = records.get(0).sequence();
+      long idx = Math.max(head, sequence - first);
+      return (int) Math.min(idx, records.size());
+    }
+
+    Shard(String id) {
+      this.id = id;
+    }
+  }
+
+  /** One GetRecords answer: the records, whether the call was throttled, and how far behind the tip it is. */
+  public record ReadResult(List<StreamRecord> records, long nextPosition, boolean throttled, Duration behindLatest) {}
+
+  private final StreamLimits limits;
+  private final Clock clock;
+  private final Shard[] shards;
+  private long accepted;
+  private long throttled;
+  private long acceptedBytes;
+
+  public InMemoryStream(StreamLimits limits, Clock clock) {
+    this.limits = limits;
+    this.clock = clock;
+    this.shards = new Shard[limits.shards()];
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new Shard(String.format("shardId-%012d", i));
+    }
+  }
+
+  @Override
+  public synchronized List<PublishOutcome> publish(List<Chunk> chunks) {
+    if (chunks.size() > MAX_RECORDS_PER_CALL) {
+      throw new IllegalArgumentException("PutRecords takes at most " + MAX_RECORDS_PER_CALL + " records, got " + chunks.size());
+    }
+    long callBytes = 0;
+    for (Chunk c : chunks) {
+      callBytes += c.record().length + c.id().streamPartitionKey().length();
+    }
+    if (callBytes > MAX_BYTES_PER_CALL) {
+      throw new IllegalArgumentException("PutRecords takes at most " + MAX_BYTES_PER_CALL + " bytes, got " + callBytes);
+    }
+    Instant now = clock.now();
+    List<PublishOutcome> out = new ArrayList<>(chunks.size());
+    for (Chunk c : chunks) {
+      String key = c.id().streamPartitionKey();
+      byte[] data = c.record();
+      if (data.length + key.length() > limits.maxRecordBytes()) {
+        throw new IllegalArgumentException("record of " + (data.length + key.length()) + " bytes exceeds the " + limits.maxRecordBytes() + "-byte record limit");
+      }
+      Shard shard = shards[shardFor(key)];
+      expire(shard, now);
+      long second = now.getEpochSecond();
+      if (shard.windowSecond != second) {
+        shard.windowSecond = second;
+        shard.windowBytes = 0;
+        shard.windowRecords = 0;
+      }
+      long size = data.length + key.length();
+      if (shard.windowRecords + 1 > limits.writeRecordsPerSecond() || shard.windowBytes + size > limits.writeBytesPerSecond()) {
+        throttled++;
+        out.add(new PublishOutcome.Throttled("ProvisionedThroughputExceeded: " + shard.id + " is over 1 MB/s or 1,000 records/s"));
+        continue;
+      }
+      shard.windowRecords++;
+      shard.windowBytes += size;
+      long seq = shard.nextSequence++;
+      shard.records.add(new Stored(seq, now, key, data));
+      accepted++;
+      acceptedBytes += data.length;
+      out.add(new PublishOutcome.Accepted(shard.id, sequenceNumber(seq)));
+    }
+    return out;
+  }
+
+  /**
+   * GetRecords from {@code position} (the next sequence to read; a position older than the trim
+   * horizon reads from the oldest record left). Honours 5 calls/s and 2 MB/s per shard.
+   */
+  public synchronized ReadResult read(String shardId, long position, int maxRecords) {
+    Shard shard = shard(shardId);
+    Instant now = clock.now();
+    expire(shard, now);
+    long second = now.getEpochSecond();
+    if (shard.readSecond != second) {
+      shard.readSecond = second;
+      shard.readBytes = 0;
+      shard.readCalls = 0;
+    }
+    if (shard.readCalls >= limits.readCallsPerSecond()) {
+      return new ReadResult(List.of(), position, true, behind(shard, position, now));
+    }
+    shard.readCalls++;
+    List<StreamRecord> out = new ArrayList<>();
+    long next = position;
+    long bytes = 0;
+    int limit = Math.min(maxRecords, limits.maxRecordsPerRead());
+    int start = shard.indexOf(position);
+    if (start < shard.records.size()) {
+      next = Math.max(position, shard.records.get(start).sequence());
+    }
+    for (int i = start; i < shard.records.size() && out.size() < limit; i++) {
+      Stored s = shard.records.get(i);
+      if (!out.isEmpty() && (bytes + s.data().length > limits.maxBytesPerRead() || shard.readBytes + s.data().length > limits.readBytesPerSecond())) {
+        break;
+      }
+      out.add(new StreamRecord(shard.id, sequenceNumber(s.sequence()), s.arrivedAt(), s.data()));
+      bytes += s.data().length;
+      shard.readBytes += s.data().length;
+      next = s.sequence() + 1;
+    }
+    return new ReadResult(out, next, false, behind(shard, next, now));
+  }
+
+  public List<String> shardIds() {
+    List<String> ids = new ArrayList<>();
+    for (Shard s : shards) ids.add(s.id);
+    return ids;
+  }
+
+  /** The next sequence a writer would get: a consumer at this position has read everything. */
+  public synchronized long tip(String shardId) {
+    return shard(shardId).nextSequence;
+  }
+
+  /** Whether a retained record sits at or after the position. */
+  public synchronized boolean hasRecordsFrom(String shardId, long position) {
+    Shard shard = shard(shardId);
+    expire(shard, clock.now());
+    return shard.indexOf(position) < shard.records.size();
+  }
+
+  /** Age of the oldest record at or after the position (the iterator age), zero when none. */
+  public synchronized Duration iteratorAge(String shardId, long position) {
+    Shard shard = shard(shardId);
+    Instant now = clock.now();
+    expire(shard, now);
+    return behind(shard, position, now);
+  }
+
+  /** Records that passed the retention (consumed or not). */
+  public synchronized long expiredRecords() {
+    long n = 0;
+    for (Shard s : shards) {
+      expire(s, clock.now());
+      n += s.expired;
+    }
+    return n;
+  }
+
+  /** Records that passed the retention before a consumer checkpointed past them: lost. */
+  public synchronized long lostRecords() {
+    long n = 0;
+    for (Shard s : shards) {
+      expire(s, clock.now());
+      n += s.lost;
+    }
+    return n;
+  }
+
+  /** Records still in the stream (within retention). */
+  public synchronized long retainedRecords() {
+    long n = 0;
+    for (Shard s : shards) {
+      expire(s, clock.now());
+      n += s.retained();
+    }
+    return n;
+  }
+
+  /**
+   * Consumers report their checkpoints (as KCL does in its lease table), so that expiry can tell a
+   * consumed record from a lost one.
+   */
+  public synchronized void checkpointed(String shardId, long nextPosition) {
+    Shard shard = shard(shardId);
+    shard.checkpointed = Math.max(shard.checkpointed, nextPosition);
+  }
+
+  public synchronized long acceptedRecords() {
+    return accepted;
+  }
+
+  public synchronized long acceptedBytes() {
+    return acceptedBytes;
+  }
+
+  public synchronized long throttledRecords() {
+    return throttled;
+  }
+
+  public StreamLimits limits() {
+    return limits;
+  }
+
+  public static String sequenceNumber(long sequence) {
+    return String.format("%020d", sequence);
+  }
+
+  public static long position(String sequenceNumber) {
+    return Long.parseLong(sequenceNumber);
+  }
+
+  /** The shard whose equal slice of the unsigned 64-bit hash space holds the key's MD5. */
+  int shardFor(String partitionKey) {
+    long hash = md5Top64(partitionKey);
+    long n = shards.length;
+    long high = Math.multiplyHigh(hash, n) + (hash < 0 ? n : 0);
+    return (int) high;
+  }
+
+  private static long md5Top64(String key) {
+    try {
+      byte[] d = MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
+      long v = 0;
+      for (int i = 0; i < 8; i++) v = (v << 8) | (d[i] & 0xFF);
+      return v;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is required by the JDK", e);
+    }
+  }
+
+  private Shard shard(String shardId) {
+    for (Shard s : shards) {
+      if (s.id.equals(shardId)) return s;
+    }
+    throw new IllegalArgumentException("no shard " + shardId + " in this stream (" + shards.length + " shards)");
+  }
+
+  private void expire(Shard shard, Instant now) {
+    Instant horizon = now.minus(limits.retention());
+    while (shard.head < shard.records.size() && !shard.records.get(shard.head).arrivedAt().isAfter(horizon)) {
+      Stored gone = shard.records.get(shard.head++);
+      shard.expired++;
+      if (gone.sequence() >= shard.checkpointed) {
+        shard.lost++;
+        shard.lostBytes += gone.data().length;
+      }
+    }
+    if (shard.head > 4096 && shard.head > shard.records.size() / 2) {
+      shard.records.subList(0, shard.head).clear();
+      shard.head = 0;
+    }
+  }
+
+  private static Duration behind(Shard shard, long position, Instant now) {
+    int i = shard.indexOf(position);
+    return i < shard.records.size() ? Duration.between(shard.records.get(i).arrivedAt(), now) : Duration.ZERO;
+  }
+}
