@@ -72,7 +72,7 @@ public final class InMemoryStream implements ChunkStream {
     this.clock = clock;
     this.shards = new Shard[limits.shards()];
     for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(String.format("shardId-%012d", i));
+      shards[i] = new Shard(String.format(java.util.Locale.ROOT, "shardId-%012d", i));
     }
   }
 
@@ -242,7 +242,7 @@ public final class InMemoryStream implements ChunkStream {
   }
 
   public static String sequenceNumber(long sequence) {
-    return String.format("%020d", sequence);
+    return String.format(java.util.Locale.ROOT, "%020d", sequence);
   }
 
   public static long position(String sequenceNumber) {

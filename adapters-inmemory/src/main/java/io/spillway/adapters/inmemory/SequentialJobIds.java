@@ -19,6 +19,6 @@ public final class SequentialJobIds implements JobIds {
 
   @Override
   public JobId next() {
-    return new JobId(String.format("%s-%06d", prefix, next.getAndIncrement()));
+    return new JobId(String.format(java.util.Locale.ROOT, "%s-%06d", prefix, next.getAndIncrement()));
   }
 }

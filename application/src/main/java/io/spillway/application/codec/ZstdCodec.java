@@ -3,7 +3,6 @@ package io.spillway.application.codec;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
-import com.github.luben.zstd.ZstdException;
 import io.spillway.domain.chunk.Codec;
 import io.spillway.domain.chunk.CodecId;
 import io.spillway.domain.chunk.CorruptChunkException;
@@ -52,8 +51,16 @@ public final class ZstdCodec implements Codec {
 
   @Override
   public byte[] decompress(byte[] src, int offset, int length, int rawLength) {
-    long declared = Zstd.getFrameContentSize(src, offset, length);
-    if (declared >= 0 && declared != rawLength) {
+    long declared;
+    try {
+      declared = Zstd.getFrameContentSize(src, offset, length);
+    } catch (RuntimeException e) {
+      throw new CorruptChunkException(Reason.MALFORMED, "payload is not a zstd frame: " + e.getMessage(), e);
+    }
+    if (declared < 0) {
+      throw new CorruptChunkException(Reason.MALFORMED, "zstd frame does not declare its content size (code " + declared + ")");
+    }
+    if (declared != rawLength) {
       throw new CorruptChunkException(declared > rawLength ? Reason.RAW_SIZE_EXCEEDED : Reason.MALFORMED,
           "zstd frame declares " + declared + " bytes, the chunk header " + rawLength);
     }
@@ -61,7 +68,7 @@ public final class ZstdCodec implements Codec {
     int n;
     try {
       n = decompressors.get().decompressByteArray(dst, 0, rawLength, src, offset, length);
-    } catch (ZstdException e) {
+    } catch (RuntimeException e) {
       Reason reason = e.getMessage() != null && e.getMessage().contains("too small") ? Reason.RAW_SIZE_EXCEEDED : Reason.MALFORMED;
       throw new CorruptChunkException(reason, "zstd refused the payload within " + rawLength + " bytes: " + e.getMessage(), e);
     }

@@ -70,7 +70,7 @@ public final class IngestService implements Ingest {
       try {
         chunk = ChunkFormat.parse(record.data());
         if (settings.verifyPayload()) {
-          ChunkFormat.events(chunk, codecs);
+          ChunkFormat.verify(chunk, codecs);
         }
       } catch (CorruptChunkException e) {
         deadLetters.add(new DeadLetter(record.shardId(), record.sequenceNumber(), e.reason().name(), e.getMessage(), record.data(), clock.now()));

@@ -46,6 +46,10 @@ public final class ChunkAssembler {
     final String group;
     final List<Event> events = new ArrayList<>();
     long rawEstimate;
+    /** The estimate at which the next trial compression is due (raised after an under-full trial). */
+    long nextTrial;
+    /** Payload bytes the next chunk of this group may take; -1 until computed for its sequence. */
+    int budget = -1;
     Instant openedAt;
 
     Pending(String group, Instant openedAt) {
@@ -86,7 +90,7 @@ public final class ChunkAssembler {
     p.rawEstimate += estimate;
     pendingRaw += estimate;
     List<Chunk> out = new ArrayList<>(1);
-    if (p.rawEstimate >= threshold(p) || p.rawEstimate >= ChunkFormat.MAX_RAW_BYTES / 2) {
+    if (p.rawEstimate >= Math.max(threshold(p), p.nextTrial) || p.rawEstimate >= ChunkFormat.MAX_RAW_BYTES / 2) {
       cut(p, false, out);
     }
     if (pendingRaw > settings.maxPendingRawBytes()) {
@@ -160,8 +164,11 @@ public final class ChunkAssembler {
   }
 
   private int payloadBudget(Pending p) {
-    ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
-    return StoredItemLayout.ITEM_LIMIT_BYTES - StoredItemLayout.itemSize(id, 0) - ChunkFormat.maxOverhead(id);
+    if (p.budget < 0) {
+      ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
+      p.budget = StoredItemLayout.ITEM_LIMIT_BYTES - StoredItemLayout.itemSize(id, 0) - ChunkFormat.maxOverhead(id);
+    }
+    return p.budget;
   }
 
   private long nextSequence(String group) {
@@ -183,17 +190,19 @@ public final class ChunkAssembler {
     int k = n;
     while (true) {
       Encoded e = encode(p, k);
-      double observed = (double) e.payload.length / Math.max(1, e.rawLength);
       if (e.codec != CodecId.NONE) {
-        ratio = Math.max(0.001, observed);
+        // the ratio is kept against the estimate, the unit thresholds are measured in
+        ratio = Math.max(0.0005, (double) e.payload.length / Math.max(1, e.estimate));
       }
       ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
       int recordBytes = e.payload.length + ChunkFormat.maxOverhead(id);
       int itemBytes = StoredItemLayout.itemSize(id, recordBytes);
       if (itemBytes <= StoredItemLayout.ITEM_LIMIT_BYTES) {
         boolean fullEnough = itemBytes >= settings.minFill() * StoredItemLayout.ITEM_LIMIT_BYTES
-            || e.rawLength >= ChunkFormat.MAX_RAW_BYTES / 2;
+            || e.estimate >= ChunkFormat.MAX_RAW_BYTES / 2 || e.rawLength >= ChunkFormat.MAX_RAW_BYTES / 2;
         if (!force && e.count == n && !fullEnough) {
+          double grow = settings.targetFill() * StoredItemLayout.ITEM_LIMIT_BYTES / Math.max(1, itemBytes);
+          p.nextTrial = (long) (p.rawEstimate * Math.max(1.05, grow));
           return;
         }
         emit(p, id, e, out);
@@ -208,7 +217,7 @@ public final class ChunkAssembler {
     }
   }
 
-  private record Encoded(CodecId codec, byte[] payload, int rawLength, int count) {}
+  private record Encoded(CodecId codec, byte[] payload, int rawLength, int count, long estimate) {}
 
   private Encoded encode(Pending p, int k) {
     raw.reset();
@@ -219,11 +228,15 @@ public final class ChunkAssembler {
       EventEnvelope.encode(p.events, 0, k, raw);
     }
     compressions++;
+    long estimate = 0;
+    for (int i = 0; i < k; i++) {
+      estimate += EventEnvelope.estimate(p.events.get(i));
+    }
     byte[] compressed = codec.compress(raw.array(), 0, raw.size());
     if (compressed.length >= raw.size()) {
-      return new Encoded(CodecId.NONE, raw.toByteArray(), raw.size(), k);
+      return new Encoded(CodecId.NONE, raw.toByteArray(), raw.size(), k, estimate);
     }
-    return new Encoded(codec.id(), compressed, raw.size(), k);
+    return new Encoded(codec.id(), compressed, raw.size(), k, estimate);
   }
 
   private void emit(Pending p, ChunkId id, Encoded e, List<Chunk> out) {
@@ -243,6 +256,8 @@ public final class ChunkAssembler {
     }
     p.events.subList(0, count).clear();
     p.rawEstimate -= estimate;
+    p.nextTrial = 0;
+    p.budget = -1;
     pendingRaw -= estimate;
     nextChunkSequence.put(p.group, id.sequence() + 1);
     chunksCut++;

@@ -120,8 +120,19 @@ public final class ChunkFormat {
     return new Chunk(id, header, record, r.position());
   }
 
-  /** The chunk's events, decompressed within its declared raw size and checked against its header. */
-  public static List<Event> events(Chunk chunk, CodecRegistry codecs) {
+  /**
+   * Decompresses the payload (within its declared raw size) and walks every event with the checks
+   * {@link #events} makes, without building them: a consumer's check before it stores a chunk.
+   */
+  public static void verify(Chunk chunk, CodecRegistry codecs) {
+    ChunkHeader h = chunk.header();
+    long[] range = EventEnvelope.check(raw(chunk, codecs), h.eventCount());
+    if (range[0] != h.firstSequence() || range[1] != h.lastSequence()) {
+      throw new CorruptChunkException(Reason.MALFORMED, "events span " + range[0] + ".." + range[1] + ", header declares " + h.firstSequence() + ".." + h.lastSequence());
+    }
+  }
+
+  private static byte[] raw(Chunk chunk, CodecRegistry codecs) {
     ChunkHeader h = chunk.header();
     byte[] raw = h.codec() == CodecId.NONE
         ? java.util.Arrays.copyOfRange(chunk.record(), chunk.payloadOffset(), chunk.payloadOffset() + h.payloadLength())
@@ -129,6 +140,13 @@ public final class ChunkFormat {
     if (raw.length != h.rawLength()) {
       throw new CorruptChunkException(Reason.MALFORMED, "payload inflated to " + raw.length + " bytes, header declares " + h.rawLength());
     }
+    return raw;
+  }
+
+  /** The chunk's events, decompressed within its declared raw size and checked against its header. */
+  public static List<Event> events(Chunk chunk, CodecRegistry codecs) {
+    ChunkHeader h = chunk.header();
+    byte[] raw = raw(chunk, codecs);
     List<Event> events = EventEnvelope.decode(raw, chunk.id().jobId(), chunk.id().groupKey(), h.eventCount());
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;

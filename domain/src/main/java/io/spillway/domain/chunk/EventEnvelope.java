@@ -75,6 +75,73 @@ final class EventEnvelope {
     }
   }
 
+  /**
+   * Walks an envelope with every check {@link #decode} makes, without building the events: what a
+   * consumer runs before storing a chunk. Returns the lowest and highest sequence.
+   */
+  static long[] check(byte[] raw, int expectedCount) {
+    ByteReader r = new ByteReader(raw, 0, raw.length);
+    int n = r.readVarInt("eventCount", raw.length);
+    if (n != expectedCount) {
+      throw new CorruptChunkException(Reason.MALFORMED, "envelope holds " + n + " events, header declares " + expectedCount);
+    }
+    long prev = 0;
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (int i = 0; i < n; i++) {
+      prev += r.readZigZag("sequence");
+      if (prev < 0) {
+        throw new CorruptChunkException(Reason.MALFORMED, "negative sequence " + prev);
+      }
+      lo = Math.min(lo, prev);
+      hi = Math.max(hi, prev);
+    }
+    long minMillis = Event.MIN_TIME.toEpochMilli();
+    long maxMillis = Event.MAX_TIME.toEpochMilli();
+    prev = 0;
+    for (int i = 0; i < n; i++) {
+      prev += r.readZigZag("eventTime");
+      if (prev < minMillis || prev > maxMillis) {
+        throw new CorruptChunkException(Reason.MALFORMED, "eventTime " + prev + " ms is outside " + Event.MIN_TIME + ".." + Event.MAX_TIME);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      r.readVarInt("eventTime nanos", 999_999);
+    }
+    for (int i = 0; i < n; i++) {
+      r.readVarInt("schemaVersion", Event.MAX_SCHEMA_VERSION);
+    }
+    int typeCount = r.readVarInt("type dictionary size", n);
+    try {
+      for (int t = 0; t < typeCount; t++) {
+        io.spillway.domain.Checks.text("event.type", r.readString("type", Event.MAX_TYPE_BYTES), 1, Event.MAX_TYPE_BYTES);
+      }
+      for (int i = 0; i < n; i++) {
+        r.readVarInt("type index", typeCount - 1);
+      }
+      for (int i = 0; i < n; i++) {
+        int tag = r.readByte("eventId tag");
+        if (tag == ID_UUID) {
+          r.skip(16, "eventId uuid");
+        } else if (tag == ID_TEXT) {
+          io.spillway.domain.Checks.text("event.eventId", r.readString("eventId", Event.MAX_EVENT_ID_BYTES), 1, Event.MAX_EVENT_ID_BYTES);
+        } else {
+          throw new CorruptChunkException(Reason.MALFORMED, "eventId tag " + tag);
+        }
+      }
+    } catch (InvalidFieldException e) {
+      throw new CorruptChunkException(Reason.MALFORMED, "decoded event is invalid: " + e.getMessage(), e);
+    }
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      total += r.readVarInt("payload length", Event.MAX_PAYLOAD_BYTES);
+    }
+    if (total != r.remaining()) {
+      throw new CorruptChunkException(Reason.MALFORMED, "payload lengths add up to " + total + " bytes, " + r.remaining() + " remain");
+    }
+    return new long[] {lo, hi};
+  }
+
   static List<Event> decode(byte[] raw, JobId jobId, String groupKey, int expectedCount) {
     ByteReader r = new ByteReader(raw, 0, raw.length);
     int n = r.readVarInt("eventCount", raw.length);

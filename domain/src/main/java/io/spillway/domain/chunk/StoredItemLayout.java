@@ -35,12 +35,12 @@ public final class StoredItemLayout {
   }
 
   public static String sortKey(ChunkId id) {
-    return groupPrefix(id.groupKey()) + String.format("%010d", id.sequence());
+    return groupPrefix(id.groupKey()) + zeroPadded(id.sequence(), 10);
   }
 
   /** The sort-key prefix every chunk of one group starts with, and no chunk of another group. */
   public static String groupPrefix(String groupKey) {
-    return "C#" + String.format("%03d", Checks.utf8Length(groupKey)) + "#" + groupKey + "#";
+    return "C#" + zeroPadded(Checks.utf8Length(groupKey), 3) + "#" + groupKey + "#";
   }
 
   public static int itemSize(ChunkId id, int recordLength) {
@@ -48,6 +48,12 @@ public final class StoredItemLayout {
         + SORT_KEY.length() + Checks.utf8Length(sortKey(id))
         + CHUNK.length() + recordLength
         + TTL_RESERVE;
+  }
+
+  /** ASCII decimal digits, left-padded with zeros to the width (whatever the JVM's locale). */
+  static String zeroPadded(long value, int width) {
+    String digits = Long.toString(value);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   /** Write units for one put of an item of this size: one per started 1,024 bytes. */

@@ -44,7 +44,7 @@ public record RetentionRiskForecast(
       timeToLoss = Optional.of(Duration.ZERO);
     } else if (growth > 0) {
       double seconds = leftSeconds / growth;
-      timeToLoss = Optional.of(seconds >= 1e15 ? Duration.ofSeconds((long) 1e15) : Duration.ofNanos(Math.round(seconds * 1e9)));
+      timeToLoss = Optional.of(seconds >= 1e15 ? Duration.ofSeconds((long) 1e15) : Duration.ofSeconds((long) seconds, Math.round((seconds - Math.floor(seconds)) * 1e9)));
     } else {
       timeToLoss = Optional.empty();
     }

@@ -1,0 +1,265 @@
+package io.spillway.bootstrap.pipeline;
+
+import io.spillway.adapters.inmemory.InMemoryStreamConsumer;
+import io.spillway.application.port.in.OpenJob;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.service.IntakeService;
+import io.spillway.bootstrap.wiring.InMemorySpillway;
+import io.spillway.domain.capacity.ItemPerEvent;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobClass;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import io.spillway.domain.manifest.Manifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Runs jobs end to end on one in-memory Spillway: producers append and seal on a thread pool while
+ * a consumer thread polls the stream and ingests, until every job is AVAILABLE; then each dataset
+ * is read back and checked, event by event, against what was produced.
+ */
+public final class PipelineRun {
+
+  /**
+   * One job to run: its id, class, buckets and its events in append batches. When {@code expected}
+   * (the digest of the events and their item-per-event write units) is known beforehand, producers
+   * skip computing it, keeping that work off a measured path.
+   */
+  public record JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches, Optional<Expected> expected) {
+    public JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches) {
+      this(id, jobClass, buckets, batches, Optional.empty());
+    }
+  }
+
+  /** What a job's events add up to. */
+  public record Expected(EventDigest digest, long itemPerEventWriteUnits) {
+    public static Expected of(List<Event> events) {
+      EventDigest d = new EventDigest();
+      long units = 0;
+      for (Event e : events) {
+        d.add(e);
+        units += ItemPerEvent.writeUnits(e);
+      }
+      return new Expected(d, units);
+    }
+  }
+
+  /** What the run did. */
+  public record Report(
+      int jobs,
+      int jobsAvailable,
+      long eventsProduced,
+      long eventsReadBack,
+      long eventsLost,
+      long duplicatesStored,
+      long duplicateDeliveries,
+      long deadLettered,
+      long chunks,
+      double fillRatio,
+      double wcuConsumed,
+      long wcuItemPerEvent,
+      double availabilityP50Millis,
+      double availabilityP99Millis,
+      long millisToAvailable,
+      long millisToReadBack,
+      boolean readBackVerified,
+      long streamRecordsThrottled,
+      long maxBufferedBytes) {}
+
+  private PipelineRun() {}
+
+  public static Report run(InMemorySpillway spillway, List<JobSpec> jobs, int producerThreads, Duration timeout, boolean readBack)
+      throws InterruptedException {
+    Clock clock = spillway.clock();
+    IntakeService intake = spillway.intake();
+    InMemoryStreamConsumer consumer = spillway.consumer();
+    AtomicBoolean producing = new AtomicBoolean(true);
+    AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
+    EventDigest[] produced = new EventDigest[jobs.size()];
+    long[] itemPerEventUnits = new long[jobs.size()];
+
+    long started = System.nanoTime();
+    Thread consumerThread = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          if (consumer.pollOnce() == 0) {
+            if (!producing.get() && allSettled(spillway, jobs)) {
+              return;
+            }
+            intake.flushLingering();
+            clock.sleep(Duration.ofMillis(1));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        consumerFailure.set(t);
+      }
+    }, "spillway-consumer");
+    consumerThread.setDaemon(true);
+    consumerThread.start();
+
+    ExecutorService producers = Executors.newFixedThreadPool(Math.max(1, producerThreads));
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      int index = i;
+      JobSpec spec = jobs.get(i);
+      produced[i] = new EventDigest();
+      done.add(producers.submit(() -> {
+        intake.open(new OpenJob(Optional.of(spec.id()), "job " + spec.id(), spec.jobClass(), spec.buckets()));
+        Iterator<List<Event>> it = spec.batches().get();
+        long units = 0;
+        boolean known = spec.expected().isPresent();
+        while (it.hasNext()) {
+          List<Event> batch = it.next();
+          intake.appendAll(spec.id(), batch);
+          if (!known) {
+            for (Event e : batch) {
+              produced[index].add(e);
+              units += ItemPerEvent.writeUnits(e);
+            }
+          }
+        }
+        if (known) {
+          produced[index] = spec.expected().get().digest();
+          units = spec.expected().get().itemPerEventWriteUnits();
+        }
+        itemPerEventUnits[index] = units;
+        intake.seal(spec.id());
+        return null;
+      }));
+    }
+    try {
+      for (Future<?> f : done) {
+        f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("a producer failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("producers did not finish within " + timeout);
+    } finally {
+      producers.shutdownNow();
+      producing.set(false);
+    }
+    consumerThread.join(timeout.toMillis());
+    if (consumerThread.isAlive()) {
+      consumerThread.interrupt();
+      consumerThread.join();
+    }
+    if (consumerFailure.get() != null) {
+      throw new IllegalStateException("the consumer failed: " + consumerFailure.get(), consumerFailure.get());
+    }
+    long millisToAvailable = (System.nanoTime() - started) / 1_000_000;
+
+    long readStarted = System.nanoTime();
+    long eventsProduced = 0;
+    long eventsRead = 0;
+    long chunks = 0;
+    long storedChunks = 0;
+    int available = 0;
+    boolean verified = readBack;
+    long[] availability = new long[jobs.size()];
+    long wcuItemPerEvent = 0;
+    for (int i = 0; i < jobs.size(); i++) {
+      JobSpec spec = jobs.get(i);
+      Job job = spillway.jobs().find(spec.id()).orElseThrow();
+      Manifest manifest = spillway.jobs().manifest(spec.id()).orElseThrow();
+      eventsProduced += manifest.eventCount();
+      chunks += manifest.chunkCount();
+      wcuItemPerEvent += itemPerEventUnits[i];
+      for (int b = 0; b < manifest.buckets(); b++) {
+        storedChunks += spillway.chunks().count(spec.id(), b);
+      }
+      if (job.status() == JobStatus.AVAILABLE) {
+        available++;
+        availability[i] = Duration.between(manifest.sealedAt(), job.updatedAt()).toMillis();
+        if (readBack) {
+          EventDigest read = new EventDigest();
+          spillway.datasets().read(spec.id(), Optional.empty(), read::add);
+          eventsRead += read.count();
+          verified &= read.count() == produced[i].count() && read.value() == produced[i].value();
+        }
+      } else {
+        availability[i] = Long.MAX_VALUE;
+        verified = false;
+      }
+    }
+    long millisToReadBack = (System.nanoTime() - readStarted) / 1_000_000;
+    Arrays.sort(availability);
+    IntakeService.Stats intakeStats = intake.stats();
+    return new Report(
+        jobs.size(),
+        available,
+        eventsProduced,
+        eventsRead,
+        readBack ? Math.max(0, eventsProduced - eventsRead) : spillway.stream().lostRecords(),
+        Math.max(0, storedChunks - chunks),
+        spillway.ingest().stats().duplicates(),
+        spillway.ingest().stats().deadLettered(),
+        chunks,
+        intakeStats.fillRatio(),
+        spillway.chunks().capacity().consumed(),
+        wcuItemPerEvent,
+        percentile(availability, 0.50),
+        percentile(availability, 0.99),
+        millisToAvailable,
+        millisToReadBack,
+        verified,
+        spillway.stream().throttledRecords(),
+        spillway.publisher().stats().maxBufferedBytes());
+  }
+
+  private static boolean allSettled(InMemorySpillway spillway, List<JobSpec> jobs) {
+    for (JobSpec spec : jobs) {
+      Optional<Job> job = spillway.jobs().find(spec.id());
+      if (job.isEmpty() || !job.get().status().isTerminal()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Nearest-rank percentile; MAX_VALUE entries (never available) make it infinite. */
+  static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p * sorted.length) - 1;
+    long v = sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+    return v == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : v;
+  }
+
+  /** Batches of generated events for a job. */
+  public static Supplier<Iterator<List<Event>>> generated(JobId id, long seed, Instant start, long events, int batchSize) {
+    return () -> new Iterator<>() {
+      private final AnalyticsEvents source = new AnalyticsEvents(id, seed, start);
+      private long left = events;
+
+      @Override
+      public boolean hasNext() {
+        return left > 0;
+      }
+
+      @Override
+      public List<Event> next() {
+        int n = (int) Math.min(batchSize, left);
+        left -= n;
+        return source.next(n);
+      }
+    };
+  }
+}

@@ -1,0 +1,62 @@
+package io.spillway.bootstrap.wiring;
+
+import dagger.Module;
+import dagger.Provides;
+import io.spillway.application.port.out.ChunkStream;
+import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.DeadLetters;
+import io.spillway.application.port.out.JobIds;
+import io.spillway.application.port.out.Jobs;
+import io.spillway.application.service.AvailabilityCheck;
+import io.spillway.application.service.ChunkPublisher;
+import io.spillway.application.service.DatasetService;
+import io.spillway.application.service.IngestService;
+import io.spillway.application.service.IntakeService;
+import io.spillway.application.service.WriteRateGovernor;
+import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.domain.chunk.Codec;
+import io.spillway.domain.chunk.CodecRegistry;
+import javax.inject.Singleton;
+
+/** The application services, whatever the backend. */
+@Module
+public interface ServicesModule {
+  @Provides
+  @Singleton
+  static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock) {
+    return new AvailabilityCheck(jobs, chunks, clock);
+  }
+
+  @Provides
+  @Singleton
+  static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config) {
+    return new ChunkPublisher(stream, clock, config.publisher());
+  }
+
+  @Provides
+  @Singleton
+  static IntakeService intake(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
+      AvailabilityCheck availability, SpillwayConfig config) {
+    return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout());
+  }
+
+  @Provides
+  @Singleton
+  static WriteRateGovernor governor(Clock clock, SpillwayConfig config) {
+    return new WriteRateGovernor(clock, config.ingest().writeUnitsPerSecond());
+  }
+
+  @Provides
+  @Singleton
+  static IngestService ingest(Chunks chunks, DeadLetters deadLetters, AvailabilityCheck availability, WriteRateGovernor governor,
+      CodecRegistry codecs, Clock clock, SpillwayConfig config) {
+    return new IngestService(chunks, deadLetters, availability, governor, codecs, clock, config.ingest());
+  }
+
+  @Provides
+  @Singleton
+  static DatasetService datasets(Jobs jobs, Chunks chunks, CodecRegistry codecs, SpillwayConfig config) {
+    return new DatasetService(jobs, chunks, codecs, config.readParallelism());
+  }
+}

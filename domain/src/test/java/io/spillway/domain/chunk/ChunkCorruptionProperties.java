@@ -1,0 +1,124 @@
+package io.spillway.domain.chunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.spillway.domain.chunk.CorruptChunkException.Reason;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.testing.ChunkFixtures;
+import io.spillway.domain.testing.DomainArbitraries;
+import io.spillway.domain.testing.TestCodecs;
+import java.util.Arrays;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/** A damaged record is refused whole, with a reason; no damage makes the reader fail any other way. */
+class ChunkCorruptionProperties {
+  static final JobId JOB = JobId.of("job-corrupt");
+
+  /** The first chunk cut from a few events, compressed or stored. */
+  @Provide
+  Arbitrary<Chunk> chunks() {
+    return Combinators.combine(DomainArbitraries.jobEvents(JOB, 1, 30, DomainArbitraries.smallPayloads(), 3), Arbitraries.of(true, false))
+        .as((events, compress) -> ChunkFixtures.assemble(JOB, events, 8, compress ? TestCodecs.deflate() : TestCodecs.storing()).get(0));
+  }
+
+  @Property(tries = 200)
+  void anyByteFlippedAfterThePrefixIsAChecksumMismatch(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int where,
+      @ForAll @IntRange(min = 1, max = 255) int mask) {
+    byte[] record = chunk.record();
+    int index = 10 + where % (record.length - 10);
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(ChunkFixtures.flipped(record, index, mask)));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
+  }
+
+  @Property(tries = 100)
+  void anyChecksumByteFlippedIsAChecksumMismatch(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 6, max = 9) int index,
+      @ForAll @IntRange(min = 1, max = 255) int mask) {
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(ChunkFixtures.flipped(chunk.record(), index, mask)));
+    assertThat(e.reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
+  }
+
+  @Property(tries = 100)
+  void anyDamageToTheMagicIsBadMagic(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 0, max = 3) int index,
+      @ForAll @IntRange(min = 1, max = 255) int mask) {
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(ChunkFixtures.flipped(chunk.record(), index, mask)));
+    assertThat(e.reason()).isEqualTo(Reason.BAD_MAGIC);
+  }
+
+  @Property(tries = 100)
+  void anyOtherVersionIsUnsupported(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 0, max = 255) int version) {
+    net.jqwik.api.Assume.that(version != ChunkFormat.VERSION);
+    byte[] record = chunk.record().clone();
+    record[4] = (byte) version;
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(record));
+    assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_VERSION);
+  }
+
+  /**
+   * The codec byte sits before the bytes the CRC32C covers, so a damaged one cannot be caught by the
+   * checksum; it must still never let a record through: refused at parse or when its events are read.
+   */
+  @Property(tries = 100)
+  void anyOtherCodecByteIsRefusedAtParseOrRead(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 0, max = 255) int code) {
+    net.jqwik.api.Assume.that(code != chunk.header().codec().code());
+    byte[] record = chunk.record().clone();
+    record[5] = (byte) code;
+    Throwable t = catchThrowable(() -> ChunkFormat.events(ChunkFormat.parse(record), TestCodecs.registry()));
+    assertThat(t).isInstanceOf(CorruptChunkException.class);
+    assertThat(((CorruptChunkException) t).reason()).isIn(Reason.UNKNOWN_CODEC, Reason.MALFORMED, Reason.RAW_SIZE_EXCEEDED);
+  }
+
+  @Property(tries = 200)
+  void anyTruncationIsRefused(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int cut) {
+    byte[] record = chunk.record();
+    int length = record.length - 1 - (cut - 1) % record.length;
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(Arrays.copyOf(record, length)));
+    assertThat(e).isNotNull();
+    assertThat(e.reason()).isEqualTo(length < 10 ? Reason.TOO_SHORT : Reason.CHECKSUM_MISMATCH);
+    assertThat(e.getMessage()).contains("bytes");
+  }
+
+  @Property(tries = 200)
+  void anyTruncationWithARecomputedChecksumIsStillRefused(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int cut) {
+    byte[] record = chunk.record();
+    int length = record.length - 1 - (cut - 1) % (record.length - 10);
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class,
+        () -> ChunkFormat.parse(ChunkFixtures.resealed(Arrays.copyOf(record, length))));
+    assertThat(e).as("a record cut to " + length + " of " + record.length + " bytes").isNotNull();
+    assertThat(e.reason()).isIn(Reason.TRUNCATED, Reason.MALFORMED);
+  }
+
+  /**
+   * Random damage behind a recomputed checksum: the reader either returns valid events or refuses
+   * with a CorruptChunkException; it never throws anything else (no index errors, no OOM, no
+   * invalid events).
+   */
+  @Property(tries = 500)
+  void damageBehindAValidChecksumIsRefusedOrYieldsValidEvents(
+      @ForAll("chunks") Chunk chunk, @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> where,
+      @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 255) Integer> values) {
+    byte[] record = chunk.record().clone();
+    for (int i = 0; i < where.size(); i++) {
+      record[10 + where.get(i) % (record.length - 10)] = (byte) (int) values.get(i);
+    }
+    byte[] damaged = ChunkFixtures.resealed(record);
+    Throwable t = catchThrowable(() -> {
+      List<Event> events = ChunkFormat.events(ChunkFormat.parse(damaged), TestCodecs.registry());
+      assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.jobId().value()).isNotEmpty());
+    });
+    if (t != null) {
+      assertThat(t).isInstanceOf(CorruptChunkException.class);
+    }
+  }
+}

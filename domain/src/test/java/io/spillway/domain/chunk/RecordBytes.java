@@ -1,0 +1,89 @@
+package io.spillway.domain.chunk;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes chunk records field by field, independently of {@link ChunkFormat}, so tests can craft
+ * records the producer would never write (lying headers, bombs) with a valid CRC32C.
+ *
+ * <p>Layout v1: "SPWC", version, codec, CRC32C (big-endian, over everything after these 10 bytes),
+ * then as LEB128 varints / length-prefixed UTF-8: jobId, bucket, groupKey, chunkSequence,
+ * eventCount, firstSequence, lastSequence, rawLength, payloadLength, then the payload.
+ */
+final class RecordBytes {
+  String magic = "SPWC";
+  int version = 1;
+  int codec = CodecId.GZIP.code();
+  String jobId = "job-1";
+  long bucket = 0;
+  String groupKey = "g";
+  long chunkSequence = 0;
+  long eventCount = 1;
+  long firstSequence = 0;
+  long lastSequence = 0;
+  long rawLength;
+  Long payloadLength; // null: the real length
+  byte[] payload = new byte[0];
+
+  /** The fields of an existing chunk, ready to be altered. */
+  static RecordBytes of(Chunk chunk) {
+    RecordBytes r = new RecordBytes();
+    r.codec = chunk.header().codec().code();
+    r.version = chunk.header().formatVersion();
+    r.jobId = chunk.id().jobId().value();
+    r.bucket = chunk.id().bucket();
+    r.groupKey = chunk.id().groupKey();
+    r.chunkSequence = chunk.id().sequence();
+    r.eventCount = chunk.header().eventCount();
+    r.firstSequence = chunk.header().firstSequence();
+    r.lastSequence = chunk.header().lastSequence();
+    r.rawLength = chunk.header().rawLength();
+    r.payload = java.util.Arrays.copyOfRange(chunk.record(), chunk.payloadOffset(), chunk.record().length);
+    return r;
+  }
+
+  byte[] build() {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    string(body, jobId);
+    varint(body, bucket);
+    string(body, groupKey);
+    varint(body, chunkSequence);
+    varint(body, eventCount);
+    varint(body, firstSequence);
+    varint(body, lastSequence);
+    varint(body, rawLength);
+    varint(body, payloadLength == null ? payload.length : payloadLength);
+    body.write(payload, 0, payload.length);
+    byte[] rest = body.toByteArray();
+
+    CRC32C crc = new CRC32C();
+    crc.update(rest);
+    int v = (int) crc.getValue();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(magic.getBytes(StandardCharsets.US_ASCII), 0, 4);
+    out.write(version);
+    out.write(codec);
+    out.write(v >>> 24);
+    out.write(v >>> 16);
+    out.write(v >>> 8);
+    out.write(v);
+    out.write(rest, 0, rest.length);
+    return out.toByteArray();
+  }
+
+  private static void string(ByteArrayOutputStream out, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    varint(out, b.length);
+    out.write(b, 0, b.length);
+  }
+
+  static void varint(ByteArrayOutputStream out, long v) {
+    while ((v & ~0x7FL) != 0) {
+      out.write((int) ((v & 0x7F) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+}
