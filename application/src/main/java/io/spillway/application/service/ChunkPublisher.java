@@ -33,7 +33,8 @@ public final class ChunkPublisher {
   private final Clock clock;
   private final PublisherSettings settings;
   private final ArrayDeque<Chunk> buffer = new ArrayDeque<>();
-  private long bufferedBytes;
+  /** Written under the lock; read without it on the append fast path. */
+  private volatile long bufferedBytes;
   private long maxBufferedSeen;
   private long published;
   private long publishedEvents;
@@ -50,10 +51,14 @@ public final class ChunkPublisher {
    * Returns once one more event may be accepted: publishes (with backoff) while the buffer is too
    * full; under FAIL_FAST, or after the block timeout, refuses with {@link BackpressureException}.
    */
-  public synchronized void awaitRoom() {
+  public void awaitRoom() {
     if (hasRoom()) {
       return;
     }
+    awaitRoomLocked();
+  }
+
+  private synchronized void awaitRoomLocked() {
     Instant deadline = clock.now().plus(settings.blockTimeout());
     int failures = 0;
     while (!hasRoom()) {

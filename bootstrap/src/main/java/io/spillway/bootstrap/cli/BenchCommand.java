@@ -58,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Options.atLeast("--jobs", jobs, 1);
+    Options.atLeast("--threads", threads, 1);
+    Options.atLeast("--rounds", rounds, 1);
+    Options.atLeast("--events", events, jobs * 1_000L);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     List<List<Event>> perJob = new ArrayList<>();
     List<Expected> expected = new ArrayList<>();

@@ -46,6 +46,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Options.atLeast("--jobs", jobs, 1);
+    Options.atLeast("--events-per-job", eventsPerJob, 1);
+    Options.atLeast("--shards", shards, 1);
     SpillwayConfig config = SpillwayConfig.defaults()
         .withStream(StreamLimits.kinesis(shards))
         .withTable(TableCapacity.Settings.provisioned(wcu))

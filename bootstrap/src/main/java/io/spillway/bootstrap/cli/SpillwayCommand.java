@@ -19,7 +19,29 @@ public final class SpillwayCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SpillwayCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The configured command line: invalid input (a value past a documented limit) prints its one-line
+   * explanation and exits 2; anything else is a failure of the run and exits 1 with its trace.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new SpillwayCommand());
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof io.spillway.domain.InvalidFieldException)) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof io.spillway.domain.InvalidFieldException invalid) {
+        line.getErr().println("spillway: invalid input: " + invalid.getMessage());
+        return 2;
+      }
+      line.getErr().println("spillway: " + e);
+      e.printStackTrace(line.getErr());
+      return 1;
+    });
+    return cli;
   }
 
   /** Reads the version Maven wrote into the jar's manifest. */

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 /**
  * Events shaped like an analytics job's output: a random UUID, a dense sequence, increasing times,
  * one of 20 types, one of 10 categories as the group, and a ~200-byte JSON payload naming one of
- * 10,000 entities with a few numeric fields of 4–6 significant digits (~300 bytes per event as
- * JSON). Deterministic for a seed and job.
+ * 10,000 entities (whose category, region and model are the entity's own) with a few numeric
+ * fields of 3–6 significant digits (~300 bytes per event as JSON). Deterministic for a seed and job.
  */
 public final class AnalyticsEvents {
   private static final String[] TYPES = new String[20];
@@ -48,8 +48,8 @@ public final class AnalyticsEvents {
     int entity = random.nextInt(10_000);
     String category = CATEGORIES[entity % CATEGORIES.length];
     String payload = "{\"entity\":\"ent-" + pad(entity) + "\",\"category\":\"" + category
-        + "\",\"region\":\"" + REGIONS[random.nextInt(REGIONS.length)]
-        + "\",\"model\":\"" + MODELS[random.nextInt(MODELS.length)]
+        + "\",\"region\":\"" + REGIONS[entity % REGIONS.length]
+        + "\",\"model\":\"" + MODELS[entity % MODELS.length]
         + "\",\"score\":0." + (10_000 + random.nextInt(90_000))
         + ",\"amount\":" + (100 + random.nextInt(9_900)) + "." + (10 + random.nextInt(90))
         + ",\"count\":" + random.nextInt(1_000)

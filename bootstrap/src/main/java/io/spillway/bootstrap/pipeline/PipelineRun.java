@@ -148,8 +148,10 @@ public final class PipelineRun {
         f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (java.util.concurrent.ExecutionException e) {
+      consumerThread.interrupt();
       throw new IllegalStateException("a producer failed: " + e.getCause(), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
+      consumerThread.interrupt();
       throw new IllegalStateException("producers did not finish within " + timeout);
     } finally {
       producers.shutdownNow();

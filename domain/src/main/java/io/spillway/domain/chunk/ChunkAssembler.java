@@ -89,8 +89,12 @@ public final class ChunkAssembler {
     p.events.add(event);
     p.rawEstimate += estimate;
     pendingRaw += estimate;
+    boolean due = p.rawEstimate >= Math.max(threshold(p), p.nextTrial) || p.rawEstimate >= ChunkFormat.MAX_RAW_BYTES / 2;
+    if (!due && pendingRaw <= settings.maxPendingRawBytes()) {
+      return List.of();
+    }
     List<Chunk> out = new ArrayList<>(1);
-    if (p.rawEstimate >= Math.max(threshold(p), p.nextTrial) || p.rawEstimate >= ChunkFormat.MAX_RAW_BYTES / 2) {
+    if (due) {
       cut(p, false, out);
     }
     if (pendingRaw > settings.maxPendingRawBytes()) {
