@@ -8,6 +8,7 @@ import io.spillway.domain.chunk.ChunkFormat;
 import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,25 @@ import java.util.stream.Stream;
  * failed condition too) and {@link TableCapacity} throttling.
  */
 public final class InMemoryChunks implements Chunks {
+  /**
+   * DynamoDB orders string sort keys by their UTF-8 bytes, which is code point order;
+   * {@link String#compareTo} compares UTF-16 units and puts U+10000.. before U+E000..U+FFFF.
+   */
+  static final Comparator<String> UTF8_ORDER = (a, b) -> {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  };
+
   private final Map<String, NavigableMap<String, byte[]>> partitions = new HashMap<>();
   private final TableCapacity capacity;
   private final Clock clock;
@@ -46,7 +66,7 @@ public final class InMemoryChunks implements Chunks {
       return new PutOutcome.Throttled("ProvisionedThroughputExceeded on " + pk);
     }
     synchronized (this) {
-      NavigableMap<String, byte[]> partition = partitions.computeIfAbsent(pk, k -> new TreeMap<>());
+      NavigableMap<String, byte[]> partition = partitions.computeIfAbsent(pk, k -> new TreeMap<>(UTF8_ORDER));
       if (partition.containsKey(sk)) {
         duplicates++;
         return new PutOutcome.AlreadyPresent(units);
@@ -73,7 +93,8 @@ public final class InMemoryChunks implements Chunks {
           .orElse(partition);
       records = new ArrayList<>(range.values());
     }
-    return records.stream().map(ChunkFormat::parse);
+    // a copy per read, as a real store hands out fresh bytes: a reader cannot change what is stored
+    return records.stream().map(r -> ChunkFormat.parse(r.clone()));
   }
 
   @Override

@@ -13,7 +13,8 @@ public final class InMemoryDeadLetters implements DeadLetters {
 
   @Override
   public synchronized void add(DeadLetter letter) {
-    letters.putIfAbsent(letter.source() + "\u0000" + letter.position(), letter);
+    // copies in and out, as a real store keeps its own bytes
+    letters.putIfAbsent(letter.source() + "\u0000" + letter.position(), copy(letter));
   }
 
   @Override
@@ -21,9 +22,13 @@ public final class InMemoryDeadLetters implements DeadLetters {
     List<DeadLetter> out = new ArrayList<>();
     for (DeadLetter d : letters.values()) {
       if (out.size() >= limit) break;
-      out.add(d);
+      out.add(copy(d));
     }
     return out;
+  }
+
+  private static DeadLetter copy(DeadLetter d) {
+    return new DeadLetter(d.source(), d.position(), d.reason(), d.detail(), d.record().clone(), d.at());
   }
 
   @Override

@@ -241,6 +241,10 @@ public final class InMemoryStream implements ChunkStream {
     return limits;
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   public static String sequenceNumber(long sequence) {
     return String.format(java.util.Locale.ROOT, "%020d", sequence);
   }

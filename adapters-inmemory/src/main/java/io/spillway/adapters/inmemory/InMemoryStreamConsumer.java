@@ -67,14 +67,24 @@ public final class InMemoryStreamConsumer {
     return delivered;
   }
 
-  /** Polls until every shard is read to its tip or {@code maxPolls} polls pass; returns records delivered. */
-  public long drain(int maxPolls) {
+  /**
+   * Polls until every record is checkpointed or {@code maxPolls} polls pass, idling between polls
+   * that deliver nothing (as KCL's idle time between reads does); returns records delivered.
+   */
+  public long drain(int maxPolls) throws InterruptedException {
     long total = 0;
     for (int i = 0; i < maxPolls && !caughtUp(); i++) {
-      total += pollOnce();
+      int delivered = pollOnce();
+      total += delivered;
+      if (delivered == 0) {
+        stream.clock().sleep(IDLE_BETWEEN_READS);
+      }
     }
     return total;
   }
+
+  /** How long {@link #drain} waits after a poll that delivered nothing. */
+  public static final Duration IDLE_BETWEEN_READS = Duration.ofMillis(200);
 
   /** The worker dies: read positions not yet checkpointed are forgotten. */
   public synchronized void crash() {
