@@ -83,7 +83,12 @@ public final class InMemoryStream implements ChunkStream {
     }
     long callBytes = 0;
     for (Chunk c : chunks) {
-      callBytes += c.record().length + c.id().streamPartitionKey().length();
+      long recordBytes = c.record().length + c.id().streamPartitionKey().length();
+      // checked before anything is sent: Kinesis refuses the whole request, it does not keep a prefix
+      if (recordBytes > limits.maxRecordBytes()) {
+        throw new IllegalArgumentException("record of " + recordBytes + " bytes exceeds the " + limits.maxRecordBytes() + "-byte record limit");
+      }
+      callBytes += recordBytes;
     }
     if (callBytes > MAX_BYTES_PER_CALL) {
       throw new IllegalArgumentException("PutRecords takes at most " + MAX_BYTES_PER_CALL + " bytes, got " + callBytes);
@@ -93,9 +98,6 @@ public final class InMemoryStream implements ChunkStream {
     for (Chunk c : chunks) {
       String key = c.id().streamPartitionKey();
       byte[] data = c.record();
-      if (data.length + key.length() > limits.maxRecordBytes()) {
-        throw new IllegalArgumentException("record of " + (data.length + key.length()) + " bytes exceeds the " + limits.maxRecordBytes() + "-byte record limit");
-      }
       Shard shard = shards[shardFor(key)];
       expire(shard, now);
       long second = now.getEpochSecond();
@@ -149,7 +151,13 @@ public final class InMemoryStream implements ChunkStream {
     }
     for (int i = start; i < shard.records.size() && out.size() < limit; i++) {
       Stored s = shard.records.get(i);
-      if (!out.isEmpty() && (bytes + s.data().length > limits.maxBytesPerRead() || shard.readBytes + s.data().length > limits.readBytesPerSecond())) {
+      boolean overCall = !out.isEmpty() && bytes + s.data().length > limits.maxBytesPerRead();
+      // the per-second budget binds across calls; only the second's first record may exceed it
+      boolean overSecond = shard.readBytes > 0 && shard.readBytes + s.data().length > limits.readBytesPerSecond();
+      if (overSecond && out.isEmpty()) {
+        return new ReadResult(List.of(), position, true, behind(shard, position, now));
+      }
+      if (overCall || overSecond) {
         break;
       }
       out.add(new StreamRecord(shard.id, sequenceNumber(s.sequence()), s.arrivedAt(), s.data()));

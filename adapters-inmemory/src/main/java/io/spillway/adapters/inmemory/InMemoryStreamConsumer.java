@@ -101,7 +101,7 @@ public final class InMemoryStreamConsumer {
     return true;
   }
 
-  /** The largest iterator age over the shards, from the checkpoints. */
+  /** The largest iterator age over the shards, from the read positions (as KCL reports it). */
   public synchronized Duration maxIteratorAge() {
     Duration max = Duration.ZERO;
     for (String shard : stream.shardIds()) {

@@ -54,7 +54,18 @@ final class ByteWriter {
     size += len;
   }
 
+  void writeLong(long v) {
+    ensure(8);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      buf[size++] = (byte) (v >>> shift);
+    }
+  }
+
   void writeVarLong(long v) {
+    if ((v & ~0x7FL) == 0 && size < buf.length) {
+      buf[size++] = (byte) v;
+      return;
+    }
     ensure(10);
     while ((v & ~0x7FL) != 0) {
       buf[size++] = (byte) ((v & 0x7F) | 0x80);

@@ -210,24 +210,52 @@ final class EventEnvelope {
   }
 
   private static void writeEventId(String id, ByteWriter w) {
-    if (isCanonicalUuid(id)) {
-      w.writeByte(ID_UUID);
-      long hi = 0;
-      long lo = 0;
-      int nibbles = 0;
-      for (int i = 0; i < 36; i++) {
-        char c = id.charAt(i);
-        if (c == '-') continue;
-        int v = c <= '9' ? c - '0' : c - 'a' + 10;
-        if (nibbles < 16) hi = (hi << 4) | v; else lo = (lo << 4) | v;
-        nibbles++;
-      }
-      for (int s = 56; s >= 0; s -= 8) w.writeByte((int) (hi >>> s));
-      for (int s = 56; s >= 0; s -= 8) w.writeByte((int) (lo >>> s));
-    } else {
+    if (!writeIfCanonicalUuid(id, w)) {
       w.writeByte(ID_TEXT);
       w.writeString(id);
     }
+  }
+
+  /** Hex digit values for '0'-'9' and 'a'-'f'; -1 for every other character below 128. */
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) HEX_VALUE[c] = (byte) (c - '0');
+    for (int c = 'a'; c <= 'f'; c++) HEX_VALUE[c] = (byte) (c - 'a' + 10);
+  }
+
+  /** Writes tag 0 and the 16 bytes when the id is a canonical lowercase UUID; false (nothing written) otherwise. */
+  private static boolean writeIfCanonicalUuid(String s, ByteWriter w) {
+    if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-') {
+      return false;
+    }
+    long a = hex(s, 0, 8);
+    long b = hex(s, 9, 13);
+    long c = hex(s, 14, 18);
+    long d = hex(s, 19, 23);
+    long e = hex(s, 24, 36);
+    if ((a | b | c | d | e) < 0) {
+      return false;
+    }
+    w.writeByte(ID_UUID);
+    w.writeLong((a << 32) | (b << 16) | c);
+    w.writeLong((d << 48) | e);
+    return true;
+  }
+
+  /** The hex value of s[from, to), or -1 when a character is not a lowercase hex digit. */
+  private static long hex(String s, int from, int to) {
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      int d = c < 128 ? HEX_VALUE[c] : -1;
+      if (d < 0) {
+        return -1;
+      }
+      v = (v << 4) | d;
+    }
+    return v;
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -255,15 +283,7 @@ final class EventEnvelope {
   }
 
   static boolean isCanonicalUuid(String s) {
-    if (s.length() != 36) return false;
-    for (int i = 0; i < 36; i++) {
-      char c = s.charAt(i);
-      if (i == 8 || i == 13 || i == 18 || i == 23) {
-        if (c != '-') return false;
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
+    return writeIfCanonicalUuid(s, new ByteWriter(17));
   }
+
 }

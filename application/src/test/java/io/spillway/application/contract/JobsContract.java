@@ -1,0 +1,202 @@
+package io.spillway.application.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spillway.application.port.out.Jobs;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobClass;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import io.spillway.domain.manifest.Manifest;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Jobs} adapter must do: create-if-absent, compare-and-set on the job's status,
+ * manifests written once (the same one again is a no-op, a different one is refused), and the list
+ * of jobs in id order. Instants are whole milliseconds, which every store keeps exactly.
+ */
+public abstract class JobsContract {
+
+  /** A new, empty store. */
+  protected abstract Jobs newJobs();
+
+  static final Instant T0 = Instant.parse("2025-06-01T12:00:00.123Z");
+
+  static Job submitted(String id) {
+    return Job.submitted(JobId.of(id), "nightly " + id, JobClass.STANDARD, 16, T0);
+  }
+
+  static Manifest manifest(JobId job, long chunks, long checksum) {
+    return new Manifest(job, 16, chunks, chunks * 100, checksum, T0.plusSeconds(60));
+  }
+
+  @Test
+  void aCreatedJobIsFoundAsCreated() {
+    Jobs jobs = newJobs();
+    Job job = new Job(JobId.of("job-1"), "ünïcode näme 📈", JobClass.COMPLEX, 1024, JobStatus.SUBMITTED, T0, T0.plusMillis(1));
+
+    assertThat(jobs.create(job)).isTrue();
+
+    assertThat(jobs.find(job.id())).contains(job);
+  }
+
+  @Test
+  void anUnknownJobIsNotFound() {
+    Jobs jobs = newJobs();
+    jobs.create(submitted("job-1"));
+
+    assertThat(jobs.find(JobId.of("job-2"))).isEmpty();
+    assertThat(jobs.find(JobId.of("job-"))).isEmpty();
+  }
+
+  @Test
+  void creatingAJobTwiceIsRefusedAndKeepsTheFirst() {
+    Jobs jobs = newJobs();
+    Job first = submitted("job-1");
+    Job second = Job.submitted(first.id(), "another name", JobClass.COMPLEX, 3, T0.plusSeconds(5));
+    jobs.create(first);
+
+    assertThat(jobs.create(second)).isFalse();
+    assertThat(jobs.create(first)).isFalse();
+
+    assertThat(jobs.find(first.id())).contains(first);
+    assertThat(jobs.list()).containsExactly(first);
+  }
+
+  @Test
+  void aReplaceFromTheStoredStatusSucceeds() {
+    Jobs jobs = newJobs();
+    Job submitted = submitted("job-1");
+    jobs.create(submitted);
+    Job producing = submitted.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1));
+
+    assertThat(jobs.replace(submitted, producing)).isTrue();
+
+    assertThat(jobs.find(submitted.id())).contains(producing);
+  }
+
+  @Test
+  void aReplaceFromAStaleStatusIsRefusedAndChangesNothing() {
+    Jobs jobs = newJobs();
+    Job submitted = submitted("job-1");
+    jobs.create(submitted);
+    Job producing = submitted.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1));
+    jobs.replace(submitted, producing);
+
+    Job failed = submitted.transitionTo(JobStatus.FAILED, T0.plusSeconds(2));
+    assertThat(jobs.replace(submitted, failed)).as("replace from SUBMITTED, stored is PRODUCING").isFalse();
+
+    assertThat(jobs.find(submitted.id())).contains(producing);
+  }
+
+  @Test
+  void ofTwoReplacesFromTheSameStatusOnlyTheFirstWins() {
+    Jobs jobs = newJobs();
+    Job submitted = submitted("job-1");
+    jobs.create(submitted);
+    Job producing = submitted.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1));
+    Job sealed = submitted.transitionTo(JobStatus.SEALED, T0.plusSeconds(1));
+
+    assertThat(jobs.replace(submitted, sealed)).isTrue();
+    assertThat(jobs.replace(submitted, producing)).isFalse();
+
+    assertThat(jobs.find(submitted.id())).contains(sealed);
+  }
+
+  @Test
+  void aJobWalksItsLifecycleThroughReplaces() {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+
+    for (JobStatus next : List.of(JobStatus.PRODUCING, JobStatus.SEALED, JobStatus.AVAILABLE)) {
+      Job moved = job.transitionTo(next, job.updatedAt().plusSeconds(1));
+      assertThat(jobs.replace(job, moved)).as("to %s", next).isTrue();
+      job = moved;
+    }
+
+    assertThat(jobs.find(job.id())).contains(job);
+    assertThat(jobs.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.AVAILABLE);
+  }
+
+  @Test
+  void aReplaceOfAnUnknownJobIsRefusedAndCreatesNothing() {
+    Jobs jobs = newJobs();
+    Job ghost = submitted("job-ghost");
+
+    assertThat(jobs.replace(ghost, ghost.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1)))).isFalse();
+
+    assertThat(jobs.find(ghost.id())).isEmpty();
+    assertThat(jobs.list()).isEmpty();
+  }
+
+  @Test
+  void theSameManifestMayBeStoredAgain() {
+    Jobs jobs = newJobs();
+    Manifest manifest = manifest(JobId.of("job-1"), 240, 0x1234_5678_9ABC_DEF0L);
+
+    jobs.putManifest(manifest);
+    jobs.putManifest(new Manifest(manifest.jobId(), manifest.buckets(), manifest.chunkCount(), manifest.eventCount(),
+        manifest.datasetChecksum(), manifest.sealedAt()));
+
+    assertThat(jobs.manifest(manifest.jobId())).contains(manifest);
+  }
+
+  @Test
+  void aDifferentManifestForTheSameJobIsRefusedAndTheFirstKept() {
+    Jobs jobs = newJobs();
+    JobId id = JobId.of("job-1");
+    Manifest first = manifest(id, 240, -7L);
+    jobs.putManifest(first);
+
+    assertThatThrownBy(() -> jobs.putManifest(manifest(id, 240, -8L))).as("other checksum").isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> jobs.putManifest(manifest(id, 241, -7L))).as("other chunk count").isInstanceOf(IllegalStateException.class);
+
+    assertThat(jobs.manifest(id)).contains(first);
+  }
+
+  @Test
+  void manifestsAreKeptPerJob() {
+    Jobs jobs = newJobs();
+    Manifest one = manifest(JobId.of("job-1"), 1, 1L);
+    Manifest two = manifest(JobId.of("job-2"), 2, 2L);
+
+    jobs.putManifest(one);
+    jobs.putManifest(two);
+
+    assertThat(jobs.manifest(one.jobId())).contains(one);
+    assertThat(jobs.manifest(two.jobId())).contains(two);
+    assertThat(jobs.manifest(JobId.of("job-3"))).isEmpty();
+  }
+
+  @Test
+  void anEmptyDatasetHasAManifestToo() {
+    Jobs jobs = newJobs();
+    Manifest empty = new Manifest(JobId.of("job-empty"), 1, 0, 0, 0L, T0);
+
+    jobs.putManifest(empty);
+
+    assertThat(jobs.manifest(empty.jobId())).contains(empty);
+  }
+
+  @Test
+  void theListHoldsEveryJobInIdOrderWithItsLatestState() {
+    Jobs jobs = newJobs();
+    assertThat(jobs.list()).isEmpty();
+    List<String> ids = List.of("job-b", "job-A", "job-a", "job-10", "job-9", "job-a.1", "job-_");
+    for (String id : ids) {
+      jobs.create(submitted(id));
+    }
+    Job a = submitted("job-a");
+    Job producing = a.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1));
+    jobs.replace(a, producing);
+
+    List<Job> listed = jobs.list();
+
+    assertThat(listed).extracting(j -> j.id().value()).containsExactly("job-10", "job-9", "job-A", "job-_", "job-a", "job-a.1", "job-b");
+    assertThat(listed).contains(producing).doesNotContain(a);
+  }
+}
