@@ -73,6 +73,7 @@ public final class ChunkAssembler {
   private long compressions;
 
   public ChunkAssembler(JobId jobId, int buckets, Codec codec, Settings settings) {
+    io.spillway.domain.Checks.range("assembler.buckets", buckets, 1, io.spillway.domain.job.Job.MAX_BUCKETS);
     this.jobId = jobId;
     this.buckets = buckets;
     this.codec = codec;

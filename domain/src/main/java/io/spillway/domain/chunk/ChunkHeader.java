@@ -1,6 +1,6 @@
 package io.spillway.domain.chunk;
 
-/** What a chunk record declares about its payload; everything in it is covered by the CRC32C. */
+/** What a chunk record declares about its payload; all but the version and codec bytes (checked on their own) are covered by the CRC32C. */
 public record ChunkHeader(
     int formatVersion,
     CodecId codec,

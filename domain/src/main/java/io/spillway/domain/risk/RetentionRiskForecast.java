@@ -38,7 +38,7 @@ public record RetentionRiskForecast(
 
   public static RetentionRiskForecast forecast(BacklogObservation obs, RetentionRiskPolicy policy, Duration safeHorizon) {
     double growth = ageGrowthPerSecond(obs.arrivalRate(), obs.drainRate());
-    double leftSeconds = (obs.retention().toNanos() - obs.oldestAge().toNanos()) / 1e9;
+    double leftSeconds = seconds(obs.retention()) - seconds(obs.oldestAge());
     Optional<Duration> timeToLoss;
     if (leftSeconds <= 0) {
       timeToLoss = Optional.of(Duration.ZERO);
@@ -68,7 +68,12 @@ public record RetentionRiskForecast(
    */
   static double requiredDrainRate(double arrivalRate, double leftSeconds, Duration horizon) {
     if (leftSeconds <= 0) return arrivalRate;
-    double h = horizon.toNanos() / 1e9;
+    double h = seconds(horizon);
     return Math.max(0, arrivalRate * (1 - leftSeconds / h));
+  }
+
+  /** A duration in seconds, without the overflow of {@code toNanos()} past ~292 years. */
+  static double seconds(Duration d) {
+    return d.getSeconds() + d.getNano() / 1e9;
   }
 }

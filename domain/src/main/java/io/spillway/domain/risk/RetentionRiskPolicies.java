@@ -22,7 +22,7 @@ public final class RetentionRiskPolicies {
       if (timeToLoss.isPresent() && timeToLoss.get().compareTo(critical) < 0) {
         return RiskLevel.CRITICAL;
       }
-      boolean old = obs.oldestAge().toMillis() >= watchAgeFraction * obs.retention().toMillis();
+      boolean old = RetentionRiskForecast.seconds(obs.oldestAge()) >= watchAgeFraction * RetentionRiskForecast.seconds(obs.retention());
       if (old || (timeToLoss.isPresent() && timeToLoss.get().compareTo(watch) < 0)) {
         return RiskLevel.WATCH;
       }

@@ -16,6 +16,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -32,8 +33,14 @@ class ChunkCorruptionProperties {
         .as((events, compress) -> ChunkFixtures.assemble(JOB, events, 8, compress ? TestCodecs.deflate() : TestCodecs.storing()).get(0));
   }
 
+  /** Positions spread evenly over any record (taken modulo its length), not crowded at its start. */
+  @Provide
+  Arbitrary<Integer> anywhere() {
+    return Arbitraries.integers().between(1, Integer.MAX_VALUE).withDistribution(net.jqwik.api.RandomDistribution.uniform());
+  }
+
   @Property(tries = 200)
-  void anyByteFlippedAfterThePrefixIsAChecksumMismatch(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int where,
+  void anyByteFlippedAfterThePrefixIsAChecksumMismatch(@ForAll("chunks") Chunk chunk, @ForAll("anywhere") int where,
       @ForAll @IntRange(min = 1, max = 255) int mask) {
     byte[] record = chunk.record();
     int index = 10 + where % (record.length - 10);
@@ -80,7 +87,7 @@ class ChunkCorruptionProperties {
   }
 
   @Property(tries = 200)
-  void anyTruncationIsRefused(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int cut) {
+  void anyTruncationIsRefused(@ForAll("chunks") Chunk chunk, @ForAll("anywhere") int cut) {
     byte[] record = chunk.record();
     int length = record.length - 1 - (cut - 1) % record.length;
     CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(Arrays.copyOf(record, length)));
@@ -90,7 +97,7 @@ class ChunkCorruptionProperties {
   }
 
   @Property(tries = 200)
-  void anyTruncationWithARecomputedChecksumIsStillRefused(@ForAll("chunks") Chunk chunk, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE) int cut) {
+  void anyTruncationWithARecomputedChecksumIsStillRefused(@ForAll("chunks") Chunk chunk, @ForAll("anywhere") int cut) {
     byte[] record = chunk.record();
     int length = record.length - 1 - (cut - 1) % (record.length - 10);
     CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class,
@@ -106,7 +113,7 @@ class ChunkCorruptionProperties {
    */
   @Property(tries = 500)
   void damageBehindAValidChecksumIsRefusedOrYieldsValidEvents(
-      @ForAll("chunks") Chunk chunk, @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = Integer.MAX_VALUE) Integer> where,
+      @ForAll("chunks") Chunk chunk, @ForAll @Size(min = 1, max = 4) List<@From("anywhere") Integer> where,
       @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 0, max = 255) Integer> values) {
     byte[] record = chunk.record().clone();
     for (int i = 0; i < where.size(); i++) {
@@ -114,11 +121,51 @@ class ChunkCorruptionProperties {
     }
     byte[] damaged = ChunkFixtures.resealed(record);
     Throwable t = catchThrowable(() -> {
-      List<Event> events = ChunkFormat.events(ChunkFormat.parse(damaged), TestCodecs.registry());
+      Chunk parsed = ChunkFormat.parse(damaged);
+      List<Event> events = ChunkFormat.events(parsed, TestCodecs.registry());
       assertThat(events).isNotEmpty().allSatisfy(e -> assertThat(e.jobId().value()).isNotEmpty());
+      ChunkFormat.verify(parsed, TestCodecs.registry());
     });
     if (t != null) {
       assertThat(t).isInstanceOf(CorruptChunkException.class);
     }
+  }
+
+  /**
+   * {@link ChunkFormat#verify} (the consumer's check before it stores a chunk, which walks the
+   * envelope without building events) refuses exactly the damaged records that reading refuses:
+   * a record it lets through must be readable, and one it refuses must not be.
+   */
+  @Property(tries = 500)
+  void verifyRefusesExactlyWhatReadingRefuses(
+      @ForAll("storedChunks") Chunk chunk, @ForAll @Size(min = 1, max = 3) List<@From("anywhere") Integer> where,
+      @ForAll @Size(min = 3, max = 3) List<@IntRange(min = 0, max = 255) Integer> values) {
+    byte[] record = chunk.record().clone();
+    int envelopeStart = chunk.payloadOffset();
+    for (int i = 0; i < where.size(); i++) {
+      record[envelopeStart + where.get(i) % (record.length - envelopeStart)] = (byte) (int) values.get(i);
+    }
+    Chunk parsed;
+    try {
+      parsed = ChunkFormat.parse(ChunkFixtures.resealed(record));
+    } catch (CorruptChunkException refusedAtParse) {
+      return;
+    }
+    Throwable byVerify = catchThrowable(() -> ChunkFormat.verify(parsed, TestCodecs.registry()));
+    Throwable byReading = catchThrowable(() -> ChunkFormat.events(parsed, TestCodecs.registry()));
+    if (byVerify != null) {
+      assertThat(byVerify).isInstanceOf(CorruptChunkException.class);
+    }
+    if (byReading != null) {
+      assertThat(byReading).isInstanceOf(CorruptChunkException.class);
+    }
+    assertThat(byVerify == null).as("verify: %s, read: %s", byVerify, byReading).isEqualTo(byReading == null);
+  }
+
+  /** Uncompressed chunks, so damage lands in the event envelope itself rather than in a deflate stream. */
+  @Provide
+  Arbitrary<Chunk> storedChunks() {
+    return DomainArbitraries.jobEvents(JOB, 1, 30, DomainArbitraries.smallPayloads(), 3)
+        .map(events -> ChunkFixtures.assemble(JOB, events, 8, TestCodecs.storing()).get(0));
   }
 }

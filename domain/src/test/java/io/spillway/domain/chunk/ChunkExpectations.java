@@ -43,6 +43,7 @@ final class ChunkExpectations {
       Chunk parsed = ChunkFormat.parse(chunk.record().clone());
       assertThat(parsed).isEqualTo(chunk);
       assertThat(parsed.header()).isEqualTo(chunk.header());
+      ChunkFormat.verify(parsed, TestCodecs.registry());
       List<Event> events = ChunkFormat.events(parsed, TestCodecs.registry());
 
       ChunkHeader h = chunk.header();

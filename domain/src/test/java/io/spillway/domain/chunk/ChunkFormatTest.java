@@ -54,6 +54,13 @@ class ChunkFormatTest {
     return e.reason();
   }
 
+  /** What the consumer's verify says of a record reading refuses: the same refusal, whatever the reason. */
+  static Reason verifyRefusal(byte[] record) {
+    CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.verify(ChunkFormat.parse(record), TestCodecs.registry()));
+    assertThat(e).as("refused by verify").isNotNull();
+    return e.reason();
+  }
+
   static CorruptChunkException parseRefusal(byte[] record) {
     CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.parse(record));
     assertThat(e).as("refused at parse").isNotNull();
@@ -81,6 +88,7 @@ class ChunkFormatTest {
     assertThat(parsed.payloadOffset()).isEqualTo(chunk.payloadOffset());
     assertThat(parsed.header().payloadLength()).isEqualTo(chunk.record().length - chunk.payloadOffset());
     assertThat(ChunkFormat.events(parsed, TestCodecs.registry())).isEqualTo(events(20, "orders"));
+    org.assertj.core.api.Assertions.assertThatCode(() -> ChunkFormat.verify(parsed, TestCodecs.registry())).doesNotThrowAnyException();
   }
 
   // ------------------------------------------------------------------ the prefix
@@ -254,7 +262,9 @@ class ChunkFormatTest {
   private static Reason refusalOf(Chunk chunk, java.util.function.Consumer<RecordBytes> lie) {
     RecordBytes r = RecordBytes.of(chunk);
     lie.accept(r);
-    return refusal(r.build());
+    Reason byReading = refusal(r.build());
+    assertThat(verifyRefusal(r.build())).as("verify refuses it for the same reason").isEqualTo(byReading);
+    return byReading;
   }
 
   private static void assertMalformed(Chunk chunk, java.util.function.Consumer<RecordBytes> lie) {
@@ -313,6 +323,9 @@ class ChunkFormatTest {
       CorruptChunkException e = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.events(parsed, recording));
       assertThat(e).isNotNull();
       assertThat(e.reason()).isEqualTo(Reason.RAW_SIZE_EXCEEDED);
+      CorruptChunkException v = catchThrowableOfType(CorruptChunkException.class, () -> ChunkFormat.verify(parsed, recording));
+      assertThat(v).isNotNull();
+      assertThat(v.reason()).isEqualTo(Reason.RAW_SIZE_EXCEEDED);
     });
 
     assertThat(askedFor.get()).isEqualTo(honest.header().rawLength());

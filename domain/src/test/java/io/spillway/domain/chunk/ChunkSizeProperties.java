@@ -78,6 +78,39 @@ class ChunkSizeProperties {
     return widest.list().ofMinSize(1).ofMaxSize(4).uniqueElements(Event::sequence);
   }
 
+  /**
+   * Two or three incompressible events of one group whose payloads add up to around the item limit:
+   * the chunk either holds them all or is split, but never passes the limit by the few bytes a
+   * wrong header or key estimate would add.
+   */
+  @Property(tries = 150)
+  void chunksRightAtTheItemLimitFit(@ForAll("nearTheLimit") ChunkRoundTripProperties.Job job) {
+    List<Chunk> chunks = ChunkRoundTripProperties.assembleAll(job, TestCodecs.deflate(), ChunkAssembler.Settings.defaults());
+    ChunkExpectations.assertFaithful(job.id(), job.events(), chunks, job.buckets());
+  }
+
+  @Provide
+  Arbitrary<ChunkRoundTripProperties.Job> nearTheLimit() {
+    Arbitrary<int[]> sizes = Combinators.combine(
+            Arbitraries.integers().between(StoredItemLayout.ITEM_LIMIT_BYTES - 1_500, StoredItemLayout.ITEM_LIMIT_BYTES + 100)
+                .withDistribution(net.jqwik.api.RandomDistribution.uniform()),
+            Arbitraries.doubles().between(0.02, 0.98), Arbitraries.of(2, 3))
+        .as((total, split, parts) -> {
+          int least = parts == 2 ? total - Event.MAX_PAYLOAD_BYTES : 1;
+          int first = Math.max(least, Math.min(Event.MAX_PAYLOAD_BYTES, (int) (total * split)));
+          int rest = total - first;
+          return parts == 2 ? new int[] {first, rest} : new int[] {first, rest / 2, rest - rest / 2};
+        });
+    return Combinators.combine(DomainArbitraries.jobIds(), DomainArbitraries.groupKeys(), Arbitraries.integers().between(1, 1024), sizes, Arbitraries.longs())
+        .as((job, group, buckets, parts, seed) -> {
+          List<Event> events = new java.util.ArrayList<>();
+          for (int i = 0; i < parts.length; i++) {
+            events.add(new Event(job, i, "e" + i, java.time.Instant.EPOCH.plusMillis(i), "t", group, 0, DomainArbitraries.randomBytes(seed + i, parts[i])));
+          }
+          return new ChunkRoundTripProperties.Job(job, buckets, events);
+        });
+  }
+
   @Property(tries = 200)
   void aChunksStoredSizeIsItsRecordPlusItsKeysAndAttributeNames(
       @ForAll("chunkIds") ChunkId id, @ForAll("recordLengths") int recordLength) {

@@ -88,6 +88,8 @@ class DatasetChecksumProperties {
     List<Chunk> withDuplicate = new ArrayList<>(chunks);
     withDuplicate.add(chunks.get(0));
     assertThat(of(withDuplicate).value()).isNotEqualTo(of(chunks).value());
+    withDuplicate.add(chunks.get(0));
+    assertThat(of(withDuplicate).value()).as("a chunk delivered three times").isNotEqualTo(of(chunks).value());
   }
 
   @Property(tries = 1000)

@@ -247,7 +247,8 @@ public final class DomainArbitraries {
   public static Arbitrary<List<Event>> jobEvents(
       JobId job, int minEvents, int maxEvents, Arbitrary<byte[]> payloads, Arbitrary<List<String>> groupSets) {
     Arbitrary<EventSpec> spec = Combinators.combine(
-            eventIds(), eventTimes(), types(), Arbitraries.integers().between(0, Integer.MAX_VALUE), schemaVersions(), payloads)
+            eventIds(), eventTimes(), types(), Arbitraries.integers().between(0, 1 << 20).withDistribution(net.jqwik.api.RandomDistribution.uniform()),
+            schemaVersions(), payloads)
         .as(EventSpec::new);
     return Combinators.combine(groupSets, spec.list().ofMinSize(minEvents).ofMaxSize(maxEvents))
         .as((keys, specs) -> {
