@@ -55,7 +55,7 @@ public final class ZstdCodec implements Codec {
     try {
       declared = Zstd.getFrameContentSize(src, offset, length);
     } catch (RuntimeException e) {
-      throw new CorruptChunkException(Reason.MALFORMED, "payload is not a zstd frame: " + e.getMessage(), e);
+      throw new CorruptChunkException(Reason.MALFORMED, "payload is not a zstd frame that declares its content size: " + e.getMessage(), e);
     }
     if (declared < 0) {
       throw new CorruptChunkException(Reason.MALFORMED, "zstd frame does not declare its content size (code " + declared + ")");
