@@ -75,17 +75,19 @@ public final class BenchCommand implements Callable<Integer> {
     }
     long total = (long) (events / jobs) * jobs;
 
-    // warm-up: JIT both paths on a slice before measuring
-    compressOnly(slice(perJob, 50_000));
-    pipeline(slice(perJob, 50_000), null);
+    // warm-up: one unmeasured pass of each path, so the JIT has compiled both before timing
+    compressOnly(slice(perJob, 200_000));
+    pipeline(slice(perJob, 200_000), null);
 
     double[] compressRates = new double[rounds];
     double[] pipelineRates = new double[rounds];
     PipelineRun.Report last = null;
     for (int r = 0; r < rounds; r++) {
+      System.gc(); // each measured phase starts from a collected heap
       long t0 = System.nanoTime();
       compressOnly(perJob);
       compressRates[r] = total / ((System.nanoTime() - t0) / 1e9);
+      System.gc();
       PipelineRun.Report report = pipeline(perJob, expected);
       pipelineRates[r] = total / (report.millisToAvailable() / 1e3);
       if (!report.readBackVerified() || report.eventsLost() != 0 || report.jobsAvailable() != jobs) {
