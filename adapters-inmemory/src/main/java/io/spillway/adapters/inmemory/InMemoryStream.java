@@ -179,6 +179,17 @@ public final class InMemoryStream implements ChunkStream {
     return shard(shardId).nextSequence;
   }
 
+  /** A count over every shard, after expiring what passed the retention. */
+  private long sumOverShards(java.util.function.ToLongFunction<Shard> count) {
+    long n = 0;
+    Instant now = clock.now();
+    for (Shard s : shards) {
+      expire(s, now);
+      n += count.applyAsLong(s);
+    }
+    return n;
+  }
+
   /** Whether a retained record sits at or after the position. */
   public synchronized boolean hasRecordsFrom(String shardId, long position) {
     Shard shard = shard(shardId);
@@ -196,32 +207,17 @@ public final class InMemoryStream implements ChunkStream {
 
   /** Records that passed the retention (consumed or not). */
   public synchronized long expiredRecords() {
-    long n = 0;
-    for (Shard s : shards) {
-      expire(s, clock.now());
-      n += s.expired;
-    }
-    return n;
+    return sumOverShards(s -> s.expired);
   }
 
   /** Records that passed the retention before a consumer checkpointed past them: lost. */
   public synchronized long lostRecords() {
-    long n = 0;
-    for (Shard s : shards) {
-      expire(s, clock.now());
-      n += s.lost;
-    }
-    return n;
+    return sumOverShards(s -> s.lost);
   }
 
   /** Records still in the stream (within retention). */
   public synchronized long retainedRecords() {
-    long n = 0;
-    for (Shard s : shards) {
-      expire(s, clock.now());
-      n += s.retained();
-    }
-    return n;
+    return sumOverShards(Shard::retained);
   }
 
   /**
