@@ -18,7 +18,11 @@ public interface Intake {
    */
   AppendOutcome append(JobId job, Event event);
 
-  /** Appends in order; stops at the first refusal (everything before it stays accepted). */
+  /**
+   * Appends in order; stops at the first refusal (everything before it stays accepted). After a
+   * {@link BackpressureException}, offer the same batch again: the events already accepted come
+   * back as duplicates, so the retry is idempotent.
+   */
   AppendSummary appendAll(JobId job, List<Event> events);
 
   /**
