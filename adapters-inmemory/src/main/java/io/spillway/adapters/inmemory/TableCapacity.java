@@ -57,7 +57,8 @@ public final class TableCapacity {
 
   /** Charges the units if the table and the key's partition allow; false (nothing charged) otherwise. */
   public synchronized boolean tryConsume(String partitionKey, double writeUnits, Instant now) {
-    long second = now.getEpochSecond();
+    // callers on several threads may read the clock out of order: a window never goes backwards
+    long second = Math.max(now.getEpochSecond(), windowSecond);
     if (second != windowSecond) {
       windowSecond = second;
       partitionUse.clear();

@@ -3,8 +3,6 @@ package io.spillway.application.codec;
 import io.spillway.domain.chunk.Codec;
 import io.spillway.domain.chunk.CodecId;
 import io.spillway.domain.chunk.CodecRegistry;
-import io.spillway.domain.chunk.CorruptChunkException;
-import io.spillway.domain.chunk.CorruptChunkException.Reason;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -18,15 +16,9 @@ public final class Codecs implements CodecRegistry {
   private Codecs(CodecId writeWith, int zstdLevel) {
     byId.put(CodecId.NONE, new NoneCodec());
     byId.put(CodecId.GZIP, new GzipCodec());
-    if (writeWith == CodecId.ZSTD) {
-      byId.put(CodecId.ZSTD, new ZstdCodec(zstdLevel));
-    } else {
-      try {
-        byId.put(CodecId.ZSTD, new ZstdCodec(zstdLevel));
-      } catch (IllegalStateException unavailable) {
-        // zstd chunks will be refused with UNKNOWN_CODEC; the writer does not need it
-      }
-    }
+    // every process loads every codec, even one that writes gzip: a consumer that could not read
+    // zstd would otherwise have to tell healthy records from poison ones (it fails here, loudly)
+    byId.put(CodecId.ZSTD, new ZstdCodec(zstdLevel));
     this.writer = byId.get(writeWith);
   }
 
@@ -47,7 +39,7 @@ public final class Codecs implements CodecRegistry {
   public Codec codec(CodecId id) {
     Codec c = byId.get(id);
     if (c == null) {
-      throw new CorruptChunkException(Reason.UNKNOWN_CODEC, "no " + id + " codec is available in this process");
+      throw new IllegalStateException("no " + id + " codec is installed in this process");
     }
     return c;
   }

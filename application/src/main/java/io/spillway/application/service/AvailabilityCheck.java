@@ -43,7 +43,7 @@ public final class AvailabilityCheck {
     }
     Job job = found.get();
     if (job.status() != JobStatus.SEALED) {
-      if (job.status().isTerminal()) {
+      if (job.status() == JobStatus.AVAILABLE) {
         settled.add(id);
       }
       return Optional.of(job.status());
@@ -66,7 +66,10 @@ public final class AvailabilityCheck {
     if (jobs.replace(job, job.transitionTo(JobStatus.AVAILABLE, clock.now()))) {
       log.info("job {} is AVAILABLE: {} chunks, {} events", id, expected, manifest.get().eventCount());
     }
-    settled.add(id);
-    return jobs.find(id).map(Job::status);
+    Optional<JobStatus> now = jobs.find(id).map(Job::status);
+    if (now.isPresent() && now.get() == JobStatus.AVAILABLE) {
+      settled.add(id);
+    }
+    return now;
   }
 }

@@ -18,23 +18,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer's bounded buffer in front of the stream. Chunks wait here until the stream accepts
- * them; throttled chunks stay, in order, and are retried with exponential backoff. Callers reserve
- * room before accepting an event ({@link #awaitRoom()}), so a full buffer pushes back on the
- * producer instead of growing or dropping: a chunk counts as published only once accepted.
+ * them; throttled chunks stay, in order, and are retried with exponential backoff. Appenders
+ * reserve room before accepting events ({@link #reserve(long)}), so a full buffer pushes back on
+ * the producer instead of growing or dropping: a chunk counts as published only once accepted.
  *
- * <p>Bound: buffered bytes stay under {@code maxBufferedBytes} plus the chunks one flush cuts.
+ * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}, plus the chunks a
+ * linger flush or a seal cuts from events accepted earlier (those are never refused).
  */
 public final class ChunkPublisher {
   private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
   /** Room one append may need: a chunk cut on size plus one cut to bound the assembler's memory. */
-  static final long RESERVE_PER_APPEND = 2L * StoredItemLayout.ITEM_LIMIT_BYTES;
+  public static final long RESERVE_PER_APPEND = 2L * StoredItemLayout.ITEM_LIMIT_BYTES;
 
   private final ChunkStream stream;
   private final Clock clock;
   private final PublisherSettings settings;
   private final ArrayDeque<Chunk> buffer = new ArrayDeque<>();
-  /** Written under the lock; read without it on the append fast path. */
-  private volatile long bufferedBytes;
+  private long bufferedBytes;
+  private long reserved;
   private long maxBufferedSeen;
   private long published;
   private long publishedEvents;
@@ -48,28 +49,27 @@ public final class ChunkPublisher {
   }
 
   /**
-   * Returns once one more event may be accepted: publishes (with backoff) while the buffer is too
-   * full; under FAIL_FAST, or after the block timeout, refuses with {@link BackpressureException}.
+   * Reserves room for chunks an appender is about to cut: publishes (with backoff) while buffered
+   * plus reserved bytes leave no room; under FAIL_FAST, or after the block timeout, refuses with
+   * {@link BackpressureException} and reserves nothing. Reservations are what keep the bound under
+   * any number of concurrent appenders.
    */
-  public void awaitRoom() {
-    if (hasRoom()) {
+  public synchronized void reserve(long bytes) {
+    if (hasRoom(bytes)) {
+      reserved += bytes;
       return;
     }
-    awaitRoomLocked();
-  }
-
-  private synchronized void awaitRoomLocked() {
     Instant deadline = clock.now().plus(settings.blockTimeout());
     int failures = 0;
-    while (!hasRoom()) {
+    while (!hasRoom(bytes)) {
       int accepted = publishOnce();
-      if (hasRoom()) {
-        return;
+      if (hasRoom(bytes)) {
+        break;
       }
       if (accepted == 0) {
         if (settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST || !clock.now().isBefore(deadline)) {
           throw new BackpressureException("producer buffer full: " + bufferedBytes + " of " + settings.maxBufferedBytes()
-              + " bytes waiting and the stream is refusing records"
+              + " bytes waiting (" + reserved + " reserved) and the stream is refusing records"
               + (settings.backpressure() == PublisherSettings.Backpressure.BLOCK ? " after " + settings.blockTimeout() : " (fail-fast)"));
         }
         sleep(backoff(failures++));
@@ -77,10 +77,22 @@ public final class ChunkPublisher {
         failures = 0;
       }
     }
+    reserved += bytes;
   }
 
-  /** Takes chunks cut from accepted events; never refuses them. Publishes full batches. */
+  /** Gives back reserved room that was not used. */
+  public synchronized void release(long bytes) {
+    reserved -= bytes;
+  }
+
+  /** Takes chunks cut from accepted events (never refusing them); publishes full batches. */
   public synchronized void enqueue(List<Chunk> chunks) {
+    enqueue(chunks, 0);
+  }
+
+  /** As {@link #enqueue(List)}, filling {@code fromReservation} bytes of room reserved earlier. */
+  public synchronized void enqueue(List<Chunk> chunks, long fromReservation) {
+    reserved -= fromReservation;
     for (Chunk c : chunks) {
       buffer.addLast(c);
       bufferedBytes += c.record().length;
@@ -142,8 +154,8 @@ public final class ChunkPublisher {
   /** Counters since start. */
   public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
 
-  private boolean hasRoom() {
-    return bufferedBytes + RESERVE_PER_APPEND <= settings.maxBufferedBytes();
+  private boolean hasRoom(long bytes) {
+    return bufferedBytes + reserved + bytes <= settings.maxBufferedBytes();
   }
 
   private boolean batchReady() {

@@ -148,7 +148,7 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
       queue.put(new BucketDone(bucket));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       try {
         queue.put(new Failed(e));
       } catch (InterruptedException ie) {

@@ -13,6 +13,7 @@ import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.ChunkFormat;
 import io.spillway.domain.chunk.CodecRegistry;
 import io.spillway.domain.chunk.CorruptChunkException;
+import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -72,6 +73,10 @@ public final class IngestService implements Ingest {
         if (settings.verifyPayload()) {
           ChunkFormat.verify(chunk, codecs);
         }
+        if (chunk.storedItemSize() > StoredItemLayout.ITEM_LIMIT_BYTES) {
+          throw new CorruptChunkException(CorruptChunkException.Reason.ITEM_TOO_LARGE, "chunk " + chunk.id() + " would store "
+              + chunk.storedItemSize() + " bytes; DynamoDB's item limit is " + StoredItemLayout.ITEM_LIMIT_BYTES);
+        }
       } catch (CorruptChunkException e) {
         deadLetters.add(new DeadLetter(record.shardId(), record.sequenceNumber(), e.reason().name(), e.getMessage(), record.data(), clock.now()));
         log.warn("dead-lettered record {}@{}: {}", record.shardId(), record.sequenceNumber(), e.getMessage());
@@ -79,6 +84,10 @@ public final class IngestService implements Ingest {
         durable++;
         checkpoint = record.sequenceNumber();
         continue;
+      } catch (RuntimeException e) {
+        // not the record's fault (a codec this process lacks, say): stop here, never skip it
+        log.error("cannot verify record {}@{} in this process; stopping the batch before it: {}", record.shardId(), record.sequenceNumber(), e.toString());
+        break;
       }
       Attempts attempts = put(chunk);
       PutOutcome outcome = attempts.outcome();
@@ -122,6 +131,9 @@ public final class IngestService implements Ingest {
         last = chunks.putIfAbsent(chunk);
       } catch (RetryableStoreException e) {
         last = new PutOutcome.Throttled("store failure: " + e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("the store refused chunk {} (not retryable); stopping the batch before it", chunk.id(), e);
+        return new Attempts(new PutOutcome.Throttled("store failure (not retryable): " + e), refused);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return new Attempts(new PutOutcome.Throttled("interrupted"), refused);

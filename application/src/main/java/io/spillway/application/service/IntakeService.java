@@ -60,6 +60,8 @@ public final class IntakeService implements Intake {
     final ChunkAssembler assembler;
     final DatasetChecksum checksum = new DatasetChecksum();
     long nextSequence;
+    /** Publisher room reserved by the append in progress and not yet filled. */
+    long credit;
 
     OpenJobState(Job job, ChunkAssembler assembler) {
       this.job = job;
@@ -82,7 +84,11 @@ public final class IntakeService implements Intake {
   public AppendOutcome append(JobId jobId, Event event) {
     OpenJobState state = state(jobId);
     synchronized (state) {
-      return appendLocked(state, event);
+      try {
+        return appendLocked(state, event);
+      } finally {
+        releaseCredit(state);
+      }
     }
   }
 
@@ -92,18 +98,26 @@ public final class IntakeService implements Intake {
     int accepted = 0;
     int duplicates = 0;
     synchronized (state) {
-      for (Event e : events) {
-        if (appendLocked(state, e) == AppendOutcome.ACCEPTED) {
-          accepted++;
-        } else {
-          duplicates++;
+      try {
+        for (Event e : events) {
+          if (appendLocked(state, e) == AppendOutcome.ACCEPTED) {
+            accepted++;
+          } else {
+            duplicates++;
+          }
         }
+      } finally {
+        releaseCredit(state);
       }
     }
     return new AppendSummary(accepted, duplicates);
   }
 
   private AppendOutcome appendLocked(OpenJobState state, Event event) {
+    if (state.job.status() == JobStatus.SEALED) {
+      // a caller that found the job open just before another thread sealed it
+      throw new InvalidFieldException("jobId", state.job.id().value(), "a job open for appends (it was sealed)");
+    }
     if (!event.jobId().equals(state.job.id())) {
       throw new InvalidFieldException("event.jobId", event.jobId().value(), "the job appended to, " + state.job.id());
     }
@@ -115,7 +129,10 @@ public final class IntakeService implements Intake {
       throw new InvalidFieldException("event.sequence", event.sequence(),
           "dense from 0 per job: the next sequence of job " + state.job.id() + " is " + state.nextSequence);
     }
-    publisher.awaitRoom();
+    if (state.credit < ChunkPublisher.RESERVE_PER_APPEND) {
+      publisher.reserve(ChunkPublisher.RESERVE_PER_APPEND - state.credit);
+      state.credit = ChunkPublisher.RESERVE_PER_APPEND;
+    }
     if (state.job.status() == JobStatus.SUBMITTED) {
       Job producing = state.job.transitionTo(JobStatus.PRODUCING, clock.now());
       jobs.replace(state.job, producing);
@@ -135,6 +152,10 @@ public final class IntakeService implements Intake {
       return jobs.manifest(jobId).orElseThrow(() -> new InvalidFieldException("jobId", jobId.value(), "a job opened in this process"));
     }
     synchronized (state) {
+      if (state.job.status() == JobStatus.SEALED) {
+        // a second seal that waited while the first one finished
+        return jobs.manifest(jobId).orElseThrow();
+      }
       hand(state, state.assembler.flushAll());
       publisher.drain(sealTimeout);
       Manifest manifest = new Manifest(jobId, state.job.buckets(), state.checksum.chunks(), state.nextSequence,
@@ -175,12 +196,23 @@ public final class IntakeService implements Intake {
     if (cut.isEmpty()) {
       return;
     }
+    long bytes = 0;
     for (Chunk c : cut) {
       state.checksum.add(c);
       chunksCut.increment();
       storedBytes.add(c.storedItemSize());
+      bytes += c.record().length;
     }
-    publisher.enqueue(cut);
+    long fromCredit = Math.min(bytes, state.credit);
+    state.credit -= fromCredit;
+    publisher.enqueue(cut, fromCredit);
+  }
+
+  private void releaseCredit(OpenJobState state) {
+    if (state.credit > 0) {
+      publisher.release(state.credit);
+      state.credit = 0;
+    }
   }
 
   private OpenJobState state(JobId jobId) {

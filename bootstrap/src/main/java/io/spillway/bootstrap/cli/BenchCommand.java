@@ -141,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
       specs.add(new JobSpec(list.get(0).jobId(), JobClass.STANDARD, BUCKETS, () -> batches(list, 10_000), Optional.of(exp)));
     }
     try {
-      return PipelineRun.run(spillway, specs, threads, Duration.ofMinutes(10), true);
+      return PipelineRun.run(spillway, specs, threads, Duration.ofMinutes(10));
     } finally {
       spillway.datasets().close();
     }

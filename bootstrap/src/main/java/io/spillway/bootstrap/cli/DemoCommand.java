@@ -64,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PipelineRun.Report r;
     try {
-      r = PipelineRun.run(spillway, specs, 2, Duration.ofMinutes(10), true);
+      r = PipelineRun.run(spillway, specs, 2, Duration.ofMinutes(10));
     } finally {
       spillway.datasets().close();
     }

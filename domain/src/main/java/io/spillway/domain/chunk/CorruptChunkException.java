@@ -13,7 +13,9 @@ public final class CorruptChunkException extends RuntimeException {
     CHECKSUM_MISMATCH,
     TRUNCATED,
     MALFORMED,
-    RAW_SIZE_EXCEEDED
+    RAW_SIZE_EXCEEDED,
+    /** Verifies, but its item would exceed DynamoDB's 409,600-byte limit: no store will take it. */
+    ITEM_TOO_LARGE
   }
 
   private final Reason reason;

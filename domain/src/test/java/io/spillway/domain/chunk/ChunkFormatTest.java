@@ -132,10 +132,14 @@ class ChunkFormatTest {
   }
 
   @Test
-  void refusesAChunkWhoseCodecIsNotInstalled() {
-    RecordBytes r = RecordBytes.of(compressedChunk());
-    r.codec = CodecId.ZSTD.code();
-    assertThat(refusal(r.build())).isEqualTo(Reason.UNKNOWN_CODEC);
+  void aCodecMissingFromThisProcessIsAProcessFailureNotAPoisonRecord() {
+    Chunk chunk = compressedChunk();
+    io.spillway.domain.chunk.CodecRegistry none = id -> {
+      throw new IllegalStateException("no " + id + " codec is installed in this process");
+    };
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ChunkFormat.events(chunk, none))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("GZIP");
   }
 
   @Test
