@@ -214,10 +214,7 @@ public final class ChunkPublisher {
   }
 
   private Duration backoff(int failures) {
-    long base = settings.backoffBase().toNanos();
-    long max = settings.backoffMax().toNanos();
-    long wait = failures >= 30 ? max : Math.min(max, base << failures);
-    return Duration.ofNanos(wait);
+    return Backoff.after(failures, settings.backoffBase(), settings.backoffMax());
   }
 
   private void sleep(Duration d) {

@@ -157,8 +157,7 @@ public final class IngestService implements Ingest {
   }
 
   private Duration backoff(int attempt) {
-    long base = settings.backoffBase().toNanos();
-    return Duration.ofNanos(Math.min(settings.backoffMax().toNanos(), attempt >= 30 ? Long.MAX_VALUE : base << attempt));
+    return Backoff.after(attempt, settings.backoffBase(), settings.backoffMax());
   }
 
   /** Counters since start. */
