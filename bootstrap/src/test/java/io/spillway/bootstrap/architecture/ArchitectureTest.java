@@ -59,6 +59,7 @@ class ArchitectureTest {
     assertThat(classes.contain("io.spillway.domain.chunk.ChunkAssembler")).isTrue();
     assertThat(classes.contain("io.spillway.application.port.out.Chunks")).isTrue();
     assertThat(classes.contain("io.spillway.adapters.inmemory.InMemoryChunks")).isTrue();
+    assertThat(classes.contain("io.spillway.adapters.aws.dynamodb.DynamoDbChunks")).isTrue();
     assertThat(classes.contain("io.spillway.bootstrap.wiring.InMemorySpillway")).isTrue();
     // Test code must not be judged as production: fixtures and these tests (test-classes dir),
     // and the domain's test-jar (shared jqwik arbitraries, which would fail "JDK only").

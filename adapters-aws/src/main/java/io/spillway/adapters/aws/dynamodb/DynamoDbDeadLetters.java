@@ -1,0 +1,82 @@
+package io.spillway.adapters.aws.dynamodb;
+
+import io.spillway.application.port.out.DeadLetter;
+import io.spillway.application.port.out.DeadLetters;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Select;
+
+/**
+ * Dead letters in the Spillway table, all under {@code pk = DLQ}, one item per stream position
+ * ({@code sk} = length-prefixed source, then position), so a letter written twice is stored once.
+ * Poison records are rare: listing reads the partition and orders it by arrival.
+ */
+public final class DynamoDbDeadLetters implements DeadLetters {
+  static final String PARTITION = "DLQ";
+
+  private final SpillwayTable table;
+
+  public DynamoDbDeadLetters(SpillwayTable table) {
+    this.table = table;
+  }
+
+  @Override
+  public void add(DeadLetter letter) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(PARTITION));
+    item.put("sk", AttributeValue.fromS(letter.source().length() + ":" + letter.source() + "#" + letter.position()));
+    item.put("source", AttributeValue.fromS(letter.source()));
+    item.put("position", AttributeValue.fromS(letter.position()));
+    item.put("reason", AttributeValue.fromS(letter.reason()));
+    item.put("detail", AttributeValue.fromS(letter.detail()));
+    item.put("record", AttributeValue.fromB(SdkBytes.fromByteArray(letter.record())));
+    item.put("atSecond", AttributeValue.fromN(Long.toString(letter.at().getEpochSecond())));
+    item.put("atNano", AttributeValue.fromN(Integer.toString(letter.at().getNano())));
+    try {
+      table.client().putItem(r -> r.tableName(table.name()).item(item).conditionExpression("attribute_not_exists(pk)"));
+    } catch (ConditionalCheckFailedException alreadyThere) {
+      // the same position was dead-lettered before (a redelivery): keep the first letter
+    } catch (SdkException e) {
+      throw Failures.classify("PutItem of a dead letter", e);
+    }
+  }
+
+  @Override
+  public List<DeadLetter> list(int limit) {
+    List<DeadLetter> all = new ArrayList<>();
+    try {
+      table.client().queryPaginator(r -> r.tableName(table.name()).keyConditionExpression("pk = :pk")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PARTITION))).consistentRead(true))
+          .items().forEach(item -> all.add(letter(item)));
+    } catch (SdkException e) {
+      throw Failures.classify("Query of dead letters", e);
+    }
+    all.sort(Comparator.comparing(DeadLetter::at));
+    return all.size() <= limit ? all : new ArrayList<>(all.subList(0, Math.max(0, limit)));
+  }
+
+  @Override
+  public long count() {
+    try {
+      return table.client().queryPaginator(r -> r.tableName(table.name()).keyConditionExpression("pk = :pk")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PARTITION))).select(Select.COUNT).consistentRead(true))
+          .stream().mapToLong(page -> page.count()).sum();
+    } catch (SdkException e) {
+      throw Failures.classify("Query (count) of dead letters", e);
+    }
+  }
+
+  private static DeadLetter letter(Map<String, AttributeValue> item) {
+    return new DeadLetter(item.get("source").s(), item.get("position").s(), item.get("reason").s(), item.get("detail").s(),
+        item.get("record").b().asByteArray(),
+        Instant.ofEpochSecond(Long.parseLong(item.get("atSecond").n()), Long.parseLong(item.get("atNano").n())));
+  }
+}
