@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * AWS's DynamoDB Local, in this JVM (no server, no port), started once for the test run; each test
- * gets a fresh table of its own.
+ * gets a fresh table of its own. Its telemetry is off through DDB_LOCAL_TELEMETRY=0 (set by Surefire).
  */
 final class LocalDynamoDb {
   private static final AtomicInteger TABLES = new AtomicInteger();
@@ -18,7 +18,6 @@ final class LocalDynamoDb {
 
   static synchronized DynamoDbClient client() {
     if (client == null) {
-      System.setProperty("ddb.local.telemetry.disable", "true");
       local = DynamoDBEmbedded.create();
       client = local.dynamoDbClient();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> local.shutdownNow(), "dynamodb-local-shutdown"));
