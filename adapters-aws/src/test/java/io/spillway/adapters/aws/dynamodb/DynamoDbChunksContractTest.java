@@ -20,6 +20,6 @@ class DynamoDbChunksContractTest extends ChunksContract {
 
   @Override
   protected Chunks newChunks() {
-    return new DynamoDbChunks(LocalDynamoDb.freshTable(), FIXED, Optional.of(Duration.ofDays(30)));
+    return new DynamoDbChunks(io.spillway.adapters.aws.LocalStandIns.freshTable(), FIXED, Optional.of(Duration.ofDays(30)));
   }
 }

@@ -6,6 +6,6 @@ import io.spillway.application.port.out.DeadLetters;
 class DynamoDbDeadLettersContractTest extends DeadLettersContract {
   @Override
   protected DeadLetters newDeadLetters() {
-    return new DynamoDbDeadLetters(LocalDynamoDb.freshTable());
+    return new DynamoDbDeadLetters(io.spillway.adapters.aws.LocalStandIns.freshTable());
   }
 }

@@ -6,6 +6,6 @@ import io.spillway.application.port.out.Jobs;
 class DynamoDbJobsContractTest extends JobsContract {
   @Override
   protected Jobs newJobs() {
-    return new DynamoDbJobs(LocalDynamoDb.freshTable());
+    return new DynamoDbJobs(io.spillway.adapters.aws.LocalStandIns.freshTable());
   }
 }

@@ -6,6 +6,6 @@ import io.spillway.application.port.out.ChunkStream;
 class KinesisChunkStreamContractTest extends ChunkStreamContract {
   @Override
   protected ChunkStream newStream() {
-    return new KinesisChunkStream(LocalKinesis.client(), LocalKinesis.freshStream(4));
+    return new KinesisChunkStream(io.spillway.adapters.aws.LocalStandIns.kinesis(), io.spillway.adapters.aws.LocalStandIns.freshStream(4));
   }
 }

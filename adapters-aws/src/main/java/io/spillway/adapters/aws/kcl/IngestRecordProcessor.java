@@ -1,0 +1,131 @@
+package io.spillway.adapters.aws.kcl;
+
+import io.spillway.application.port.in.Ingest;
+import io.spillway.application.port.in.IngestResult;
+import io.spillway.application.port.in.StreamRecord;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.kinesis.exceptions.InvalidStateException;
+import software.amazon.kinesis.exceptions.KinesisClientLibDependencyException;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.exceptions.ThrottlingException;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+import software.amazon.kinesis.processor.ShardRecordProcessor;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+/**
+ * One shard's processor: hands each batch to the ingest use case and checkpoints exactly the
+ * durable prefix it reports. KCL does not deliver a batch twice to a live processor, so records
+ * not yet durable are retried here, with backoff, until they are or the lease goes; after the
+ * lease is lost nothing is checkpointed, and a graceful shutdown checkpoints what is durable.
+ */
+final class IngestRecordProcessor implements ShardRecordProcessor {
+  private static final Logger log = LoggerFactory.getLogger(IngestRecordProcessor.class);
+
+  private final Ingest ingest;
+  private final Duration retryPause;
+  private volatile boolean leaseLost;
+  private volatile boolean stopping;
+  private String shardId = "?";
+  private String lastCheckpointed;
+
+  IngestRecordProcessor(Ingest ingest, Duration retryPause) {
+    this.ingest = ingest;
+    this.retryPause = retryPause;
+  }
+
+  @Override
+  public void initialize(InitializationInput input) {
+    shardId = input.shardId();
+    log.info("processing {} from {}", shardId, input.extendedSequenceNumber());
+  }
+
+  @Override
+  public void processRecords(ProcessRecordsInput input) {
+    List<StreamRecord> pending = new ArrayList<>(input.records().size());
+    for (KinesisClientRecord r : input.records()) {
+      pending.add(new StreamRecord(shardId, r.sequenceNumber(), r.approximateArrivalTimestamp() == null ? Instant.EPOCH : r.approximateArrivalTimestamp(),
+          bytes(r.data())));
+    }
+    long pause = retryPause.toMillis();
+    while (!pending.isEmpty() && !leaseLost) {
+      IngestResult result = ingest.ingest(pending);
+      if (result.checkpoint().isPresent()) {
+        checkpoint(input.checkpointer(), result.checkpoint().get());
+      }
+      if (result.complete()) {
+        return;
+      }
+      pending = new ArrayList<>(pending.subList(result.durable(), pending.size()));
+      if (stopping) {
+        log.info("{}: shutting down with {} records not yet durable; they will be redelivered", shardId, pending.size());
+        return;
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      pause = Math.min(pause * 2, 5_000);
+    }
+  }
+
+  @Override
+  public void leaseLost(LeaseLostInput input) {
+    leaseLost = true;
+    log.info("{}: lease lost; another worker resumes from the last checkpoint ({})", shardId, lastCheckpointed);
+  }
+
+  @Override
+  public void shardEnded(ShardEndedInput input) {
+    try {
+      input.checkpointer().checkpoint();
+    } catch (ShutdownException | InvalidStateException | KinesisClientLibDependencyException | ThrottlingException e) {
+      throw new IllegalStateException("could not checkpoint the end of " + shardId, e);
+    }
+  }
+
+  @Override
+  public void shutdownRequested(ShutdownRequestedInput input) {
+    stopping = true;
+    if (lastCheckpointed != null && !leaseLost) {
+      checkpoint(input.checkpointer(), lastCheckpointed);
+    }
+  }
+
+  private void checkpoint(RecordProcessorCheckpointer checkpointer, String sequenceNumber) {
+    if (leaseLost) {
+      return;
+    }
+    try {
+      checkpointer.checkpoint(sequenceNumber);
+      lastCheckpointed = sequenceNumber;
+    } catch (ShutdownException e) {
+      leaseLost = true;
+      log.info("{}: checkpoint refused, the lease is gone: {}", shardId, e.getMessage());
+    } catch (ThrottlingException | KinesisClientLibDependencyException e) {
+      // a later batch checkpoints past this point; redelivery after a crash is counted as duplicates
+      log.warn("{}: checkpoint at {} failed, will advance with the next batch: {}", shardId, sequenceNumber, e.getMessage());
+    } catch (InvalidStateException e) {
+      throw new IllegalStateException("the lease table refused a checkpoint for " + shardId, e);
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer data) {
+    ByteBuffer copy = data.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+}
