@@ -127,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private PipelineRun.Report pipeline(List<List<Event>> perJob, List<Expected> expected) throws InterruptedException {
+  private PipelineRun.Report pipeline(List<List<Event>> perJob, List<Expected> expected) throws Exception {
     SpillwayConfig config = SpillwayConfig.defaults()
         .withStream(StreamLimits.unbounded(4))
         .withTable(TableCapacity.Settings.unlimited())

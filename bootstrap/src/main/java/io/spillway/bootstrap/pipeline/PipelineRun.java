@@ -1,9 +1,7 @@
 package io.spillway.bootstrap.pipeline;
 
-import io.spillway.adapters.inmemory.InMemoryStreamConsumer;
 import io.spillway.application.port.in.IncompleteDatasetException;
 import io.spillway.application.port.in.OpenJob;
-import io.spillway.application.port.out.Clock;
 import io.spillway.application.service.IntakeService;
 import io.spillway.bootstrap.wiring.InMemorySpillway;
 import io.spillway.domain.capacity.ItemPerEvent;
@@ -24,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -87,36 +83,17 @@ public final class PipelineRun {
   private PipelineRun() {}
 
   public static Report run(InMemorySpillway spillway, List<JobSpec> jobs, int producerThreads, Duration timeout)
-      throws InterruptedException {
-    Clock clock = spillway.clock();
-    IntakeService intake = spillway.intake();
-    InMemoryStreamConsumer consumer = spillway.consumer();
-    AtomicBoolean producing = new AtomicBoolean(true);
-    AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
+      throws Exception {
+    return run(new InMemoryPipeline(spillway), jobs, producerThreads, timeout);
+  }
+
+  public static Report run(Pipeline pipeline, List<JobSpec> jobs, int producerThreads, Duration timeout) throws Exception {
+    IntakeService intake = pipeline.intake();
     EventDigest[] produced = new EventDigest[jobs.size()];
     long[] itemPerEventUnits = new long[jobs.size()];
 
     long started = System.nanoTime();
-    Thread consumerThread = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          if (consumer.pollOnce() == 0) {
-            if (!producing.get() && allSettled(spillway, jobs)) {
-              return;
-            }
-            intake.flushLingering();
-            clock.sleep(Duration.ofMillis(1));
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Throwable t) {
-        consumerFailure.set(t);
-      }
-    }, "spillway-consumer");
-    consumerThread.setDaemon(true);
-    consumerThread.start();
-
+    AutoCloseable consumers = pipeline.startConsumers();
     ExecutorService producers = Executors.newFixedThreadPool(Math.max(1, producerThreads));
     List<Future<?>> done = new ArrayList<>();
     for (int i = 0; i < jobs.size(); i++) {
@@ -151,25 +128,23 @@ public final class PipelineRun {
       for (Future<?> f : done) {
         f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
+      // producers are done: wait for the consumers to persist everything (or for the timeout)
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!allSettled(pipeline, jobs) && System.nanoTime() < deadline) {
+        intake.flushLingering();
+        Thread.sleep(1);
+      }
     } catch (java.util.concurrent.ExecutionException e) {
-      consumerThread.interrupt();
+      consumers.close();
       throw new IllegalStateException("a producer failed: " + e.getCause(), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
-      consumerThread.interrupt();
+      consumers.close();
       throw new IllegalStateException("producers did not finish within " + timeout);
     } finally {
       producers.shutdownNow();
-      producing.set(false);
-    }
-    consumerThread.join(timeout.toMillis());
-    if (consumerThread.isAlive()) {
-      consumerThread.interrupt();
-      consumerThread.join();
-    }
-    if (consumerFailure.get() != null) {
-      throw new IllegalStateException("the consumer failed: " + consumerFailure.get(), consumerFailure.get());
     }
     long millisToAvailable = (System.nanoTime() - started) / 1_000_000;
+    consumers.close();
 
     long readStarted = System.nanoTime();
     long eventsProduced = 0;
@@ -183,10 +158,10 @@ public final class PipelineRun {
     long wcuItemPerEvent = 0;
     for (int i = 0; i < jobs.size(); i++) {
       JobSpec spec = jobs.get(i);
-      Job job = spillway.jobs().find(spec.id()).orElseThrow();
+      Job job = pipeline.jobs().find(spec.id()).orElseThrow();
       eventsProduced += produced[i].count();
       wcuItemPerEvent += itemPerEventUnits[i];
-      Optional<Manifest> manifest = spillway.jobs().manifest(spec.id());
+      Optional<Manifest> manifest = pipeline.jobs().manifest(spec.id());
       chunks += manifest.map(Manifest::chunkCount).orElse(0L);
       if (job.status() != JobStatus.AVAILABLE || manifest.isEmpty()) {
         availability[i] = Long.MAX_VALUE;
@@ -198,7 +173,7 @@ public final class PipelineRun {
       availability[i] = Duration.between(manifest.get().sealedAt(), job.updatedAt()).toMillis();
       EventDigest read = new EventDigest();
       try {
-        spillway.datasets().read(spec.id(), Optional.empty(), read::add);
+        pipeline.datasets().read(spec.id(), Optional.empty(), read::add);
       } catch (IncompleteDatasetException e) {
         verified = false;
       }
@@ -217,24 +192,24 @@ public final class PipelineRun {
         eventsRead,
         eventsMissing,
         eventsServedTwice,
-        spillway.ingest().stats().duplicates(),
-        spillway.ingest().stats().deadLettered(),
+        pipeline.ingest().stats().duplicates(),
+        pipeline.ingest().stats().deadLettered(),
         chunks,
         intakeStats.fillRatio(),
-        spillway.chunks().capacity().consumed(),
+        pipeline.ingest().stats().writeUnits(),
         wcuItemPerEvent,
         percentile(availability, 0.50),
         percentile(availability, 0.99),
         millisToAvailable,
         millisToReadBack,
         verified,
-        spillway.stream().throttledRecords(),
-        spillway.publisher().stats().maxBufferedBytes());
+        pipeline.publisher().stats().chunksThrottled(),
+        pipeline.publisher().stats().maxBufferedBytes());
   }
 
-  private static boolean allSettled(InMemorySpillway spillway, List<JobSpec> jobs) {
+  private static boolean allSettled(Pipeline pipeline, List<JobSpec> jobs) {
     for (JobSpec spec : jobs) {
-      Optional<Job> job = spillway.jobs().find(spec.id());
+      Optional<Job> job = pipeline.jobs().find(spec.id());
       if (job.isEmpty() || !job.get().status().isTerminal()) {
         return false;
       }
