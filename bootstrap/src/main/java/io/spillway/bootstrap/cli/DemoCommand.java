@@ -12,9 +12,7 @@ import io.spillway.domain.job.JobId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,31 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
     } finally {
       spillway.datasets().close();
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("jobs", r.jobs());
-    out.put("jobsAvailable", r.jobsAvailable());
-    out.put("eventsProduced", r.eventsProduced());
-    out.put("eventsReadBack", r.eventsReadBack());
-    out.put("eventsLost", r.eventsLost());
-    out.put("duplicatesStored", r.duplicatesStored());
-    out.put("duplicateDeliveries", r.duplicateDeliveries());
-    out.put("deadLettered", r.deadLettered());
-    out.put("chunks", r.chunks());
-    out.put("fillRatio", Json.num(r.fillRatio(), 4));
-    out.put("wcuConsumed", Json.num(r.wcuConsumed(), 1));
-    out.put("wcuItemPerEvent", r.wcuItemPerEvent());
-    out.put("wcuSavedRatio", Json.num(r.wcuItemPerEvent() / Math.max(1, r.wcuConsumed()), 1));
-    out.put("availabilityP50Millis", Json.num(r.availabilityP50Millis(), 0));
-    out.put("availabilityP99Millis", Json.num(r.availabilityP99Millis(), 0));
-    out.put("readBackVerified", r.readBackVerified());
-    out.put("wallMillis", r.millisToAvailable() + r.millisToReadBack());
-    if (json) {
-      System.out.println(Json.of(out));
-    } else {
-      System.out.println("Spillway demo (in-memory backend: " + shards + " shards at Kinesis limits, " + (long) wcu + " provisioned WCU)");
-      out.forEach((k, v) -> System.out.printf("  %-22s %s%n", k, v));
-    }
-    boolean ok = r.jobsAvailable() == r.jobs() && r.readBackVerified() && r.eventsLost() == 0 && r.duplicatesStored() == 0;
-    return ok ? 0 : 1;
+    return Summary.print(r, json,
+        "Spillway demo (in-memory backend: " + shards + " shards at Kinesis limits, " + (long) wcu + " provisioned WCU)");
   }
 }

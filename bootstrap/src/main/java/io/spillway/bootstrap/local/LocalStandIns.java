@@ -1,0 +1,156 @@
+package io.spillway.bootstrap.local;
+
+import io.spillway.adapters.aws.local.KinesisMock;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stand-ins for AWS, run by {@code spillway local}: DynamoDB Local and kinesis-mock on
+ * loopback, served by one background process whose pid and endpoints are recorded in
+ * {@code <home>/local/state.properties}. {@code down} stops exactly the processes {@code up} started.
+ */
+public final class LocalStandIns {
+
+  /** Where the stand-ins listen, and who serves them. */
+  public record State(long servePid, long kinesisPid, URI dynamoDb, URI kinesis) {
+    public boolean alive() {
+      return ProcessHandle.of(servePid).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
+
+  private final Path home;
+
+  public LocalStandIns(Path home) {
+    this.home = home;
+  }
+
+  private Path stateFile() {
+    return home.resolve("local").resolve("state.properties");
+  }
+
+  public Optional<State> state() {
+    Path file = stateFile();
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+      return Optional.of(new State(Long.parseLong(p.getProperty("servePid")), Long.parseLong(p.getProperty("kinesisPid")),
+          URI.create(p.getProperty("dynamodb")), URI.create(p.getProperty("kinesis"))));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The running stand-ins, or an error telling how to start them. */
+  public State requireRunning() {
+    return state().filter(State::alive)
+        .orElseThrow(() -> new IllegalStateException("the local stand-ins are not running: start them with ./spillway local up"));
+  }
+
+  /** Serves both stand-ins in this process until it is stopped (the body of {@code local serve}). */
+  public void serve() throws Exception {
+    Files.createDirectories(stateFile().getParent());
+    LocalDynamoDbServer dynamo = LocalDynamoDbServer.start(0);
+    KinesisMock kinesis = KinesisMock.start(home.resolve("kinesis-mock"), Duration.ofSeconds(120));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      kinesis.close();
+      try {
+        dynamo.close();
+        Files.deleteIfExists(stateFile());
+      } catch (Exception e) {
+        // the process is ending either way
+      }
+      stopped.countDown();
+    }, "local-stand-ins-shutdown"));
+    Properties p = new Properties();
+    p.setProperty("servePid", Long.toString(ProcessHandle.current().pid()));
+    p.setProperty("kinesisPid", Long.toString(kinesis.pid()));
+    p.setProperty("dynamodb", dynamo.endpoint().toString());
+    p.setProperty("kinesis", kinesis.endpoint().toString());
+    Path tmp = stateFile().resolveSibling("state.properties.tmp");
+    try (Writer w = Files.newBufferedWriter(tmp)) {
+      p.store(w, "spillway local stand-ins");
+    }
+    Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    stopped.await();
+  }
+
+  /** Starts the background process unless it runs already; returns where the stand-ins listen. */
+  public State up(Duration timeout) throws IOException, InterruptedException {
+    Optional<State> running = state().filter(State::alive);
+    if (running.isPresent()) {
+      return running.get();
+    }
+    Files.createDirectories(stateFile().getParent());
+    Files.deleteIfExists(stateFile());
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-Xmx1g");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.spillway.bootstrap.cli.SpillwayCommand");
+    command.add("local");
+    command.add("serve");
+    command.add("--home");
+    command.add(home.toString());
+    Path log = stateFile().resolveSibling("serve.log");
+    Process serve = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<State> state = state().filter(s -> s.servePid() == serve.pid());
+      if (state.isPresent()) {
+        return state.get();
+      }
+      if (!serve.isAlive()) {
+        throw new IllegalStateException("the stand-ins did not start (exit " + serve.exitValue() + "); see " + log + ":\n" + Files.readString(log));
+      }
+      serve.waitFor(200, TimeUnit.MILLISECONDS);
+    }
+    serve.destroy();
+    throw new IllegalStateException("the stand-ins did not start within " + timeout + "; see " + log);
+  }
+
+  /** Stops the processes {@link #up} started; true if something was running. */
+  public boolean down(Duration timeout) throws InterruptedException {
+    Optional<State> state = state();
+    if (state.isEmpty()) {
+      return false;
+    }
+    boolean wasRunning = false;
+    for (long pid : new long[] {state.get().servePid(), state.get().kinesisPid()}) {
+      Optional<ProcessHandle> process = ProcessHandle.of(pid);
+      if (process.isPresent() && process.get().isAlive()) {
+        wasRunning = true;
+        process.get().destroy();
+        try {
+          process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          process.get().destroyForcibly();
+        }
+      }
+    }
+    try {
+      Files.deleteIfExists(stateFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return wasRunning;
+  }
+}
