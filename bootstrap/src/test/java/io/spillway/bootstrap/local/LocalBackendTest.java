@@ -1,0 +1,69 @@
+package io.spillway.bootstrap.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.bootstrap.cli.SpillwayCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local backend as a user drives it: {@code local up}, {@code run --backend local}, {@code local
+ * down} — real processes (DynamoDB Local served on loopback, kinesis-mock under Node.js), the real
+ * SDK and KCL. Slow: KCL's first start on an empty lease table waits tens of seconds.
+ */
+class LocalBackendTest {
+
+  private record Result(int exit, String out) {}
+
+  private static Result spillway(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      exit = SpillwayCommand.commandLine().execute(args);
+    } finally {
+      System.setOut(original);
+    }
+    return new Result(exit, buffer.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void upRunDownLeavesEveryJobAvailableAndNoProcessBehind(@TempDir Path home) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Result up = spillway("local", "up", "--home", home.toString());
+    assertThat(up.exit()).as(up.out()).isZero();
+    JsonNode state = json.readTree(up.out());
+    long servePid = state.get("pid").asLong();
+    long kinesisPid = state.get("kinesisMockPid").asLong();
+    assertThat(state.get("dynamodbEndpoint").asText()).startsWith("http://127.0.0.1:");
+    assertThat(state.get("kinesisEndpoint").asText()).startsWith("http://127.0.0.1:");
+    try {
+      assertThat(spillway("local", "status", "--home", home.toString()).exit()).isZero();
+
+      Result run = spillway("run", "--backend", "local", "--jobs", "3", "--events-per-job", "3000", "--json", "--home", home.toString());
+
+      assertThat(run.exit()).as(run.out()).isZero();
+      JsonNode summary = json.readTree(run.out());
+      assertThat(summary.get("jobsAvailable").asInt()).isEqualTo(3);
+      assertThat(summary.get("eventsProduced").asLong()).isEqualTo(9_000);
+      assertThat(summary.get("eventsReadBack").asLong()).isEqualTo(9_000);
+      assertThat(summary.get("eventsLost").asLong()).isZero();
+      assertThat(summary.get("readBackVerified").asBoolean()).isTrue();
+      assertThat(summary.get("wcuConsumed").asDouble()).isPositive().isLessThan(summary.get("wcuItemPerEvent").asDouble());
+    } finally {
+      assertThat(spillway("local", "down", "--home", home.toString()).out()).contains("stopped");
+    }
+    assertThat(ProcessHandle.of(servePid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(kinesisPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.exists(home.resolve("local").resolve("state.properties"))).isFalse();
+    assertThat(spillway("local", "status", "--home", home.toString()).exit()).isEqualTo(3);
+  }
+}
