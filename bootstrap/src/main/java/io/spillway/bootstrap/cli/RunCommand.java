@@ -4,7 +4,7 @@ import io.spillway.adapters.inmemory.StreamLimits;
 import io.spillway.adapters.inmemory.TableCapacity;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.SystemClock;
-import io.spillway.bootstrap.local.LocalPipeline;
+import io.spillway.bootstrap.local.AwsPipeline;
 import io.spillway.bootstrap.pipeline.InMemoryPipeline;
 import io.spillway.bootstrap.pipeline.Pipeline;
 import io.spillway.bootstrap.pipeline.PipelineRun;
@@ -28,10 +28,12 @@ public final class RunCommand implements Callable<Integer> {
   /** Where the pipeline runs. */
   enum Backend {
     memory,
-    local
+    local,
+    aws
   }
 
-  @Option(names = "--backend", defaultValue = "memory", description = "memory | local (default ${DEFAULT-VALUE}; local needs `spillway local up`)")
+  @Option(names = "--backend", defaultValue = "${env:SPILLWAY_BACKEND:-memory}",
+      description = "memory | local | aws (env SPILLWAY_BACKEND; default memory; local needs `spillway local up`, aws needs `spillway setup --backend aws`)")
   Backend backend;
 
   @Option(names = "--jobs", defaultValue = "3", description = "jobs to run (default ${DEFAULT-VALUE})")
@@ -49,19 +51,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--consumers", defaultValue = "1", description = "KCL workers sharing the shards, local backend (default ${DEFAULT-VALUE})")
   int consumers;
 
-  @Option(names = "--stream", defaultValue = "spillway-events", description = "stream name, local backend (default ${DEFAULT-VALUE})")
-  String stream;
-
-  @Option(names = "--table", defaultValue = "spillway", description = "table name, local backend (default ${DEFAULT-VALUE})")
-  String table;
-
   @Option(names = "--seed", defaultValue = "42", description = "event generator seed (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
-  @Mixin LocalCommand.Home home;
+  @Mixin AwsOptions aws;
 
   @Override
   public Integer call() throws Exception {
@@ -86,8 +82,8 @@ public final class RunCommand implements Callable<Integer> {
         pipeline.datasets().close();
       }
     }
-    try (LocalPipeline pipeline = new LocalPipeline(home.standIns().requireRunning(),
-        new LocalPipeline.Settings(stream, table, shards, consumers, 20_000))) {
+    try (AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000))) {
       return Summary.print(PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10)), json, "Spillway run: " + pipeline.describe());
     }
   }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SpillwayCommand.Version.class,
     description = "Lands the output of large analytics jobs in DynamoDB through a Kinesis buffer.",
-    subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, LocalCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, SetupCommand.class, LocalCommand.class})
 public final class SpillwayCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -28,6 +28,10 @@ public final class SpillwayCommand implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SpillwayCommand());
+    // options not given as flags come from a properties file ($SPILLWAY_CONFIG, else ~/.spillway.properties)
+    java.io.File config = new java.io.File(java.util.Optional.ofNullable(System.getenv("SPILLWAY_CONFIG"))
+        .orElse(System.getProperty("user.home") + "/.spillway.properties"));
+    cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof io.spillway.domain.InvalidFieldException)) {

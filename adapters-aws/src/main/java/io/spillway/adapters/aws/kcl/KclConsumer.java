@@ -36,7 +36,7 @@ public final class KclConsumer implements AutoCloseable {
    * @param applicationName names the lease table and the consumer group
    * @param workerId stable across restarts of one process (so it resumes its leases quickly)
    * @param idleBetweenReads polling pause when a shard has nothing new (~200 ms keeps latency low)
-   * @param metrics KCL's own metrics: a CloudWatch factory on AWS, {@link NullMetricsFactory} locally
+   * @param metrics KCL's own metrics: null for KCL's CloudWatch default (on AWS), {@link NullMetricsFactory} locally
    */
   public record Settings(String streamName, String applicationName, String workerId, Retrieval retrieval,
       Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics) {
@@ -80,7 +80,7 @@ public final class KclConsumer implements AutoCloseable {
         configs.coordinatorConfig(),
         configs.leaseManagementConfig(),
         configs.lifecycleConfig(),
-        configs.metricsConfig().metricsFactory(settings.metrics()),
+        settings.metrics() == null ? configs.metricsConfig() : configs.metricsConfig().metricsFactory(settings.metrics()),
         configs.processorConfig(),
         retrieval);
     KclConsumer consumer = new KclConsumer(scheduler, settings.workerId());

@@ -22,31 +22,33 @@ import io.spillway.bootstrap.RandomJobIds;
 import io.spillway.bootstrap.SystemClock;
 import io.spillway.bootstrap.pipeline.Pipeline;
 import io.spillway.domain.chunk.ChunkAssembler;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
- * Spillway on the real SDK and KCL against the local stand-ins: producer into kinesis-mock, KCL
- * workers (leases in DynamoDB Local) persisting into DynamoDB Local, the reader on top.
+ * Spillway on the real AWS SDK and KCL — against the local stand-ins or against AWS: producer into
+ * the stream, KCL workers (leases in DynamoDB) persisting into the table, the reader on top.
  */
-public final class LocalPipeline implements Pipeline, AutoCloseable {
+public final class AwsPipeline implements Pipeline, AutoCloseable {
 
   /** Names and sizes of one local setup. */
   public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond) {}
 
+  /** Creates the table and the stream if absent (what `spillway setup` does); safe to run twice. */
+  public static void setup(AwsClients clients, String tableName, SpillwayTable.Billing billing, String streamName, int shards,
+      Duration retention) {
+    new SpillwayTable(clients.dynamo(), tableName).createIfAbsent(billing);
+    new KinesisStreams(clients.kinesis()).createIfAbsent(streamName, shards, retention);
+  }
+
   private final Settings settings;
+  private final AwsClients clients;
   private final DynamoDbClient dynamo;
   private final DynamoDbAsyncClient dynamoAsync;
   private final KinesisAsyncClient kinesis;
@@ -57,20 +59,21 @@ public final class LocalPipeline implements Pipeline, AutoCloseable {
   private final DynamoDbJobs jobs;
   private final DatasetService datasets;
 
-  public LocalPipeline(LocalStandIns.State state, Settings settings) {
+  public AwsPipeline(AwsClients clients, Settings settings) {
     this.settings = settings;
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-    this.dynamo = DynamoDbClient.builder().endpointOverride(state.dynamoDb()).region(Region.US_EAST_1).credentialsProvider(credentials).build();
-    this.dynamoAsync = DynamoDbAsyncClient.builder().endpointOverride(state.dynamoDb()).region(Region.US_EAST_1).credentialsProvider(credentials).build();
-    this.kinesis = KinesisAsyncClient.builder().endpointOverride(state.kinesis()).region(Region.US_EAST_1).credentialsProvider(credentials)
-        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)).build();
-    // KCL insists on a CloudWatch client; its null metrics factory never calls it
-    this.cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(URI.create("http://127.0.0.1:9")).region(Region.US_EAST_1)
-        .credentialsProvider(credentials).build();
+    this.clients = clients;
+    this.dynamo = clients.dynamo();
+    this.dynamoAsync = clients.dynamoAsync();
+    this.kinesis = clients.kinesis();
+    this.cloudWatch = clients.cloudWatch();
 
     SpillwayTable table = new SpillwayTable(dynamo, settings.tableName());
-    table.createIfAbsent(new SpillwayTable.Billing.OnDemand());
-    new KinesisStreams(kinesis).createIfAbsent(settings.streamName(), settings.shards(), Duration.ofHours(24));
+    if (clients.local()) {
+      setup(clients, settings.tableName(), new SpillwayTable.Billing.OnDemand(), settings.streamName(), settings.shards(), Duration.ofHours(24));
+    } else if (!table.exists() || !new KinesisStreams(kinesis).exists(settings.streamName())) {
+      throw new IllegalStateException("table " + settings.tableName() + " or stream " + settings.streamName()
+          + " does not exist: create them with `spillway setup --backend aws`");
+    }
 
     Clock clock = new SystemClock();
     Codecs codecs = Codecs.standard();
@@ -114,8 +117,13 @@ public final class LocalPipeline implements Pipeline, AutoCloseable {
   public AutoCloseable startConsumers() {
     List<KclConsumer> workers = new ArrayList<>();
     for (int i = 0; i < settings.consumers(); i++) {
-      workers.add(KclConsumer.start(ingest, KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), workerId(i)),
-          kinesis, dynamoAsync, cloudWatch));
+      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), workerId(i));
+      if (!clients.local()) {
+        // on AWS, KCL publishes its own metrics to CloudWatch
+        kcl = new KclConsumer.Settings(kcl.streamName(), kcl.applicationName(), kcl.workerId(), kcl.retrieval(), kcl.idleBetweenReads(),
+            kcl.retryPause(), null);
+      }
+      workers.add(KclConsumer.start(ingest, kcl, kinesis, dynamoAsync, cloudWatch));
     }
     return () -> workers.forEach(KclConsumer::close);
   }
@@ -128,16 +136,14 @@ public final class LocalPipeline implements Pipeline, AutoCloseable {
 
   @Override
   public String describe() {
-    return "local backend (SDK + KCL against DynamoDB Local and kinesis-mock): stream " + settings.streamName() + " with "
+    return (clients.local() ? "local backend (SDK + KCL against DynamoDB Local and kinesis-mock)" : "aws backend") + ": stream "
+        + settings.streamName() + " with "
         + settings.shards() + " shards, table " + settings.tableName() + ", " + settings.consumers() + " KCL worker(s)";
   }
 
   @Override
   public void close() {
     datasets.close();
-    kinesis.close();
-    dynamoAsync.close();
-    dynamo.close();
-    cloudWatch.close();
+    clients.close();
   }
 }

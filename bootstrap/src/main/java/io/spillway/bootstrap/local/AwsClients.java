@@ -1,0 +1,64 @@
+package io.spillway.bootstrap.local;
+
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * The SDK clients one Spillway process needs, for real AWS (the SDK's default credential chain,
+ * the given or default region, optional endpoint overrides) or for the local stand-ins (loopback
+ * endpoints, dummy credentials). Credentials are never logged.
+ */
+public record AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, KinesisAsyncClient kinesis, CloudWatchAsyncClient cloudWatch,
+    boolean local) implements AutoCloseable {
+
+  /** Clients for the local stand-ins. */
+  public static AwsClients local(LocalStandIns.State state) {
+    AwsCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    return build(Region.US_EAST_1, credentials, Optional.of(state.dynamoDb()), Optional.of(state.kinesis()),
+        Optional.of(URI.create("http://127.0.0.1:9")), true);
+  }
+
+  /** Clients for real AWS: region from the argument or the SDK's region chain, credentials from its default chain. */
+  public static AwsClients aws(Optional<String> region, Optional<URI> dynamoEndpoint, Optional<URI> kinesisEndpoint) {
+    Region r = region.map(Region::of).orElseGet(() -> new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain().getRegion());
+    return build(r, DefaultCredentialsProvider.builder().build(), dynamoEndpoint, kinesisEndpoint, Optional.empty(), false);
+  }
+
+  private static AwsClients build(Region region, AwsCredentialsProvider credentials, Optional<URI> dynamoEndpoint, Optional<URI> kinesisEndpoint,
+      Optional<URI> cloudWatchEndpoint, boolean local) {
+    var dynamo = DynamoDbClient.builder().region(region).credentialsProvider(credentials);
+    var dynamoAsync = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials);
+    dynamoEndpoint.ifPresent(e -> {
+      dynamo.endpointOverride(e);
+      dynamoAsync.endpointOverride(e);
+    });
+    var kinesis = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials);
+    kinesisEndpoint.ifPresent(kinesis::endpointOverride);
+    if (kinesisEndpoint.map(e -> "http".equals(e.getScheme())).orElse(false)) {
+      // a plain-HTTP endpoint (the stand-in) speaks HTTP/1.1; real Kinesis negotiates HTTP/2 over TLS
+      kinesis.httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1));
+    }
+    var cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials);
+    cloudWatchEndpoint.ifPresent(cloudWatch::endpointOverride);
+    return new AwsClients(dynamo.build(), dynamoAsync.build(), kinesis.build(), cloudWatch.build(), local);
+  }
+
+  @Override
+  public void close() {
+    kinesis.close();
+    dynamoAsync.close();
+    dynamo.close();
+    cloudWatch.close();
+  }
+}
