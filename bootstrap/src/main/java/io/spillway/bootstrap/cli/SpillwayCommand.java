@@ -31,7 +31,9 @@ public final class SpillwayCommand implements Runnable {
     // options not given as flags come from a properties file ($SPILLWAY_CONFIG, else ~/.spillway.properties)
     java.io.File config = new java.io.File(java.util.Optional.ofNullable(System.getenv("SPILLWAY_CONFIG"))
         .orElse(System.getProperty("user.home") + "/.spillway.properties"));
-    cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
+    if (config.isFile()) {
+      cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
+    }
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof io.spillway.domain.InvalidFieldException)) {
