@@ -98,6 +98,7 @@ public final class IngestService implements Ingest {
       }
       if (outcome instanceof PutOutcome.Written wr) {
         w++;
+        availability.stored(chunk.id().jobId());
         wcu += wr.writeUnits();
         eventsWritten.add(chunk.eventCount());
       } else if (outcome instanceof PutOutcome.AlreadyPresent ap) {

@@ -54,10 +54,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--backend", defaultValue = "memory",
+      description = "memory (limits lifted, against the compress-only limit) | local (SDK + KCL on the stand-ins, against BatchWriteItem item-per-event)")
+  String backend;
+
+  @picocli.CommandLine.Mixin LocalCommand.Home home;
+
   private static final int BUCKETS = 4;
 
   @Override
   public Integer call() throws Exception {
+    if ("local".equals(backend)) {
+      return benchLocal();
+    }
+    if (!"memory".equals(backend)) {
+      throw new io.spillway.domain.InvalidFieldException("--backend", backend, "memory or local");
+    }
     Options.atLeast("--jobs", jobs, 1);
     Options.atLeast("--threads", threads, 1);
     Options.atLeast("--rounds", rounds, 1);
@@ -125,6 +137,26 @@ public final class BenchCommand implements Callable<Integer> {
       out.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v instanceof long[] a ? Arrays.toString(a) : v));
     }
     return 0;
+  }
+
+  /** Local bench: modest volumes, the stand-ins are slow (default 40,000 events unless --events is given). */
+  private Integer benchLocal() throws Exception {
+    int n = events == 1_000_000 ? 40_000 : events;
+    Options.atLeast("--events", n, jobs * 100L);
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    List<List<Event>> perJob = new ArrayList<>();
+    for (int j = 0; j < jobs; j++) {
+      perJob.add(new AnalyticsEvents(new JobId("lb-" + run + "-" + j), 11 + j, start).next(n / jobs));
+    }
+    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(home.standIns().requireRunning(), perJob, BUCKETS, threads);
+    if (json) {
+      System.out.println(Json.of(out));
+    } else {
+      System.out.println("Spillway bench on the local stand-ins (chunked pipeline vs item-per-event BatchWriteItem, one run)");
+      out.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+    }
+    return Boolean.TRUE.equals(out.get("readBackVerified")) ? 0 : 1;
   }
 
   private PipelineRun.Report pipeline(List<List<Event>> perJob, List<Expected> expected) throws Exception {
