@@ -38,7 +38,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 public final class AwsPipeline implements Pipeline, AutoCloseable {
 
   /** Names and sizes of one local setup. */
-  public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond) {}
+  public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond, String workerId) {
+    public Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond) {
+      this(streamName, tableName, shards, consumers, writeUnitsPerSecond, null);
+    }
+  }
 
   /** Creates the table and the stream if absent (what `spillway setup` does); safe to run twice. */
   public static void setup(AwsClients clients, String tableName, SpillwayTable.Billing billing, String streamName, int shards,
@@ -117,7 +121,8 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
   public AutoCloseable startConsumers() {
     List<KclConsumer> workers = new ArrayList<>();
     for (int i = 0; i < settings.consumers(); i++) {
-      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), workerId(i));
+      String id = settings.workerId() == null ? workerId(i) : settings.consumers() == 1 ? settings.workerId() : settings.workerId() + "-" + i;
+      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), id);
       if (!clients.local()) {
         // on AWS, KCL publishes its own metrics to CloudWatch
         kcl = new KclConsumer.Settings(kcl.streamName(), kcl.applicationName(), kcl.workerId(), kcl.retrieval(), kcl.idleBetweenReads(),
@@ -132,6 +137,11 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
   private static String workerId(int slot) {
     String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
     return "spillway-" + host + "-" + slot;
+  }
+
+  /** The SDK clients this pipeline runs on. */
+  public AwsClients clientsForTests() {
+    return clients;
   }
 
   @Override

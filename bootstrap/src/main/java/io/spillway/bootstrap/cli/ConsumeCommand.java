@@ -1,0 +1,65 @@
+package io.spillway.bootstrap.cli;
+
+import io.spillway.application.service.IngestService;
+import io.spillway.bootstrap.local.AwsPipeline;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * A long-running consumer process: KCL workers persisting the stream into the table until the
+ * process is told to stop (SIGTERM: graceful, checkpoints what is durable), then one JSON line of
+ * what it stored.
+ */
+@Command(name = "consume", mixinStandardHelpOptions = true, description = "Run KCL consumer workers until stopped (local or aws backend).")
+public final class ConsumeCommand implements Callable<Integer> {
+  @Option(names = "--backend", defaultValue = "${env:SPILLWAY_BACKEND:-local}", description = "local | aws (env SPILLWAY_BACKEND; default local)")
+  String backend;
+
+  @Option(names = "--worker-id", description = "KCL worker id; keep it across restarts of one consumer (default: host and slot)")
+  String workerId;
+
+  @Option(names = "--workers", defaultValue = "1", description = "KCL workers in this process (default ${DEFAULT-VALUE})")
+  int workers;
+
+  @Option(names = "--shards", defaultValue = "4", description = "shards if the stream has to be created, local backend (default ${DEFAULT-VALUE})")
+  int shards;
+
+  @Option(names = "--wcu", defaultValue = "20000", description = "write units per second this process paces itself to (default ${DEFAULT-VALUE})")
+  double wcu;
+
+  @Mixin AwsOptions aws;
+
+  @Override
+  public Integer call() throws Exception {
+    Options.atLeast("--workers", workers, 1);
+    AwsPipeline pipeline = new AwsPipeline(aws.clients(backend), new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId));
+    AutoCloseable consumers = pipeline.startConsumers();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        consumers.close();
+      } catch (Exception e) {
+        System.err.println("spillway consume: shutdown: " + e);
+      }
+      IngestService.Stats s = pipeline.ingest().stats();
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("workerId", workerId);
+      out.put("chunksWritten", s.chunksWritten());
+      out.put("duplicates", s.duplicates());
+      out.put("deadLettered", s.deadLettered());
+      out.put("writeUnits", s.writeUnits());
+      System.out.println(Json.of(out).replace("\n", ""));
+      System.out.flush();
+      pipeline.close();
+      stopped.countDown();
+    }, "spillway-consume-shutdown"));
+    System.err.println("spillway consume: " + pipeline.describe());
+    stopped.await();
+    return 0;
+  }
+}
