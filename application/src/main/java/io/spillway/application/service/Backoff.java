@@ -6,6 +6,15 @@ import java.time.Duration;
 final class Backoff {
   private Backoff() {}
 
+  /**
+   * "Equal jitter": half the exponential wait plus a random share of the other half, so producers
+   * throttled together do not retry together.
+   */
+  static Duration jittered(int failures, Duration base, Duration max, io.spillway.application.port.out.RandomSource random) {
+    long full = after(failures, base, max).toNanos();
+    return Duration.ofNanos(full / 2 + (long) (random.nextUnit() * (full - full / 2)));
+  }
+
   static Duration after(int failures, Duration base, Duration max) {
     if (failures >= 62 || base.toNanos() > (max.toNanos() >> failures)) {
       return max;

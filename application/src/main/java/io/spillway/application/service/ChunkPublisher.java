@@ -4,6 +4,7 @@ import io.spillway.application.port.in.BackpressureException;
 import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PublishOutcome;
+import io.spillway.application.port.out.RandomSource;
 import io.spillway.application.port.out.RetryableStoreException;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.StoredItemLayout;
@@ -42,10 +43,19 @@ public final class ChunkPublisher {
   private long throttled;
   private long calls;
 
-  public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings) {
+  private final RandomSource jitter;
+
+  /** Retries back off exponentially with equal jitter drawn from {@code jitter}. */
+  public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings, RandomSource jitter) {
     this.stream = stream;
     this.clock = clock;
     this.settings = settings;
+    this.jitter = jitter;
+  }
+
+  /** Without jitter (deterministic waits): for tests and single-producer simulations. */
+  public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings) {
+    this(stream, clock, settings, RandomSource.none());
   }
 
   /**
@@ -214,7 +224,7 @@ public final class ChunkPublisher {
   }
 
   private Duration backoff(int failures) {
-    return Backoff.after(failures, settings.backoffBase(), settings.backoffMax());
+    return Backoff.jittered(failures, settings.backoffBase(), settings.backoffMax(), jitter);
   }
 
   private void sleep(Duration d) {

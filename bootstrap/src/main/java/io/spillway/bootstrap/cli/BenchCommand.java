@@ -139,9 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Local bench: modest volumes, the stand-ins are slow (default 40,000 events unless --events is given). */
+  /** Local bench: modest volumes, the stand-ins are slow (default 200,000 events unless --events is given). */
   private Integer benchLocal() throws Exception {
-    int n = events == 1_000_000 ? 40_000 : events;
+    int n = events == 1_000_000 ? 200_000 : events;
     Options.atLeast("--events", n, jobs * 100L);
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     String run = Long.toString(System.currentTimeMillis(), 36);

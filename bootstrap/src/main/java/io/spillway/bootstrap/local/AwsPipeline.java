@@ -83,7 +83,9 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     Codecs codecs = Codecs.standard();
     this.jobs = new DynamoDbJobs(table);
     DynamoDbChunks chunks = new DynamoDbChunks(table, clock, Optional.empty());
-    this.publisher = new ChunkPublisher(new KinesisChunkStream(kinesis, settings.streamName()), clock, PublisherSettings.defaults());
+    // producers in many processes throttled together must not retry together: jitter from the OS's entropy
+    this.publisher = new ChunkPublisher(new KinesisChunkStream(kinesis, settings.streamName()), clock, PublisherSettings.defaults(),
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     this.intake = new IntakeService(jobs, new RandomJobIds(), clock, publisher, codecs.writer(), ChunkAssembler.Settings.defaults(),
         new AvailabilityCheck(jobs, chunks, clock), Duration.ofMinutes(5));
     IngestSettings ingestSettings = IngestSettings.defaults().withWriteUnitsPerSecond(settings.writeUnitsPerSecond());

@@ -31,7 +31,13 @@ public interface ServicesModule {
   @Provides
   @Singleton
   static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config) {
-    return new ChunkPublisher(stream, clock, config.publisher());
+    // jitter from a seeded source: a run on the virtual clock stays reproducible
+    java.util.SplittableRandom random = new java.util.SplittableRandom(config.jitterSeed());
+    return new ChunkPublisher(stream, clock, config.publisher(), () -> {
+      synchronized (random) {
+        return random.nextDouble();
+      }
+    });
   }
 
   @Provides
