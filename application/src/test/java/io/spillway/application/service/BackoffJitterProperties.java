@@ -12,7 +12,7 @@ class BackoffJitterProperties {
 
   @Property
   void aJitteredWaitLiesBetweenHalfAndAllOfTheExponentialWait(
-      @ForAll @IntRange(min = 0, max = 40) int failures, @ForAll @DoubleRange(min = 0, max = 0.999999) double unit) {
+      @ForAll @IntRange(min = 0, max = 40) int failures, @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double unit) {
     Duration base = Duration.ofMillis(50);
     Duration max = Duration.ofSeconds(5);
     Duration full = Backoff.after(failures, base, max);
