@@ -42,15 +42,33 @@ public final class InMemoryChunks implements Chunks {
     return Integer.compare(a.length() - i, b.length() - j);
   };
 
+  private static final byte[] NOT_KEPT = new byte[0];
+
   private final Map<String, NavigableMap<String, byte[]>> partitions = new HashMap<>();
   private final TableCapacity capacity;
   private final Clock clock;
+  private final boolean keepRecords;
   private long written;
   private long duplicates;
+  private long storedBytes;
 
   public InMemoryChunks(TableCapacity capacity, Clock clock) {
+    this(capacity, clock, true);
+  }
+
+  private InMemoryChunks(TableCapacity capacity, Clock clock, boolean keepRecords) {
     this.capacity = capacity;
     this.clock = clock;
+    this.keepRecords = keepRecords;
+  }
+
+  /**
+   * A table that keeps every item's key and size but not its bytes: conditional puts, capacity,
+   * counts and availability behave as in {@link #InMemoryChunks(TableCapacity, Clock)}; reading
+   * chunks back is refused. For simulations of days of jobs, where only sizes matter.
+   */
+  public static InMemoryChunks keysOnly(TableCapacity capacity, Clock clock) {
+    return new InMemoryChunks(capacity, clock, false);
   }
 
   @Override
@@ -71,14 +89,18 @@ public final class InMemoryChunks implements Chunks {
         duplicates++;
         return new PutOutcome.AlreadyPresent(units);
       }
-      partition.put(sk, chunk.record().clone());
+      partition.put(sk, keepRecords ? chunk.record().clone() : NOT_KEPT);
       written++;
+      storedBytes += size;
       return new PutOutcome.Written(units);
     }
   }
 
   @Override
   public Stream<Chunk> read(JobId job, int bucket, Optional<String> group) {
+    if (!keepRecords) {
+      throw new IllegalStateException("this table keeps keys and sizes only (a simulation's); chunks cannot be read back");
+    }
     List<byte[]> records;
     synchronized (this) {
       NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(job.value(), bucket));
@@ -110,6 +132,11 @@ public final class InMemoryChunks implements Chunks {
 
   public synchronized long itemsWritten() {
     return written;
+  }
+
+  /** Bytes of the items written (attribute names included), as DynamoDB bills storage. */
+  public synchronized long storedBytes() {
+    return storedBytes;
   }
 
   public synchronized long duplicatesSeen() {

@@ -20,8 +20,11 @@ import java.util.List;
  */
 public final class InMemoryStream implements ChunkStream {
 
-  /** A record in a shard. */
-  record Stored(long sequence, Instant arrivedAt, String partitionKey, byte[] data) {}
+  /** A record in a shard; {@code data} is null once released after its checkpoint (see {@link #releasingConsumed}). */
+  record Stored(long sequence, Instant arrivedAt, String partitionKey, byte[] data, int size) {}
+
+  /** A record that passed the retention before any consumer checkpointed past it. */
+  public record LostRecord(String shardId, String partitionKey, Instant arrivedAt, byte[] data) {}
 
   private static final class Shard {
     final String id;
@@ -63,17 +66,39 @@ public final class InMemoryStream implements ChunkStream {
   private final StreamLimits limits;
   private final Clock clock;
   private final Shard[] shards;
+  private final boolean releaseConsumed;
+  private java.util.function.Consumer<LostRecord> onLoss = lost -> {};
   private long accepted;
   private long throttled;
   private long acceptedBytes;
+  private long checkpointedBytes;
 
   public InMemoryStream(StreamLimits limits, Clock clock) {
+    this(limits, clock, false);
+  }
+
+  private InMemoryStream(StreamLimits limits, Clock clock, boolean releaseConsumed) {
     this.limits = limits;
     this.clock = clock;
+    this.releaseConsumed = releaseConsumed;
     this.shards = new Shard[limits.shards()];
     for (int i = 0; i < shards.length; i++) {
       shards[i] = new Shard(String.format(java.util.Locale.ROOT, "shardId-%012d", i));
     }
+  }
+
+  /**
+   * A stream that drops a record's bytes once a consumer has checkpointed past it, keeping its size
+   * and arrival for retention accounting: memory follows the backlog, not the retention. For long
+   * simulations; reading below a checkpoint is then refused.
+   */
+  public static InMemoryStream releasingConsumed(StreamLimits limits, Clock clock) {
+    return new InMemoryStream(limits, clock, true);
+  }
+
+  /** Called, under the stream's lock, for every record lost to the retention. */
+  public synchronized void onLoss(java.util.function.Consumer<LostRecord> listener) {
+    this.onLoss = listener;
   }
 
   @Override
@@ -100,7 +125,8 @@ public final class InMemoryStream implements ChunkStream {
       byte[] data = c.record();
       Shard shard = shards[shardFor(key)];
       expire(shard, now);
-      long second = now.getEpochSecond();
+      // callers on several timelines may read the clock slightly out of order: a window never goes back
+      long second = Math.max(now.getEpochSecond(), shard.windowSecond);
       if (shard.windowSecond != second) {
         shard.windowSecond = second;
         shard.windowBytes = 0;
@@ -115,7 +141,7 @@ public final class InMemoryStream implements ChunkStream {
       shard.windowRecords++;
       shard.windowBytes += size;
       long seq = shard.nextSequence++;
-      shard.records.add(new Stored(seq, now, key, data));
+      shard.records.add(new Stored(seq, now, key, data, data.length));
       accepted++;
       acceptedBytes += data.length;
       out.add(new PublishOutcome.Accepted(shard.id, sequenceNumber(seq)));
@@ -131,7 +157,7 @@ public final class InMemoryStream implements ChunkStream {
     Shard shard = shard(shardId);
     Instant now = clock.now();
     expire(shard, now);
-    long second = now.getEpochSecond();
+    long second = Math.max(now.getEpochSecond(), shard.readSecond);
     if (shard.readSecond != second) {
       shard.readSecond = second;
       shard.readBytes = 0;
@@ -151,6 +177,9 @@ public final class InMemoryStream implements ChunkStream {
     }
     for (int i = start; i < shard.records.size() && out.size() < limit; i++) {
       Stored s = shard.records.get(i);
+      if (s.data() == null) {
+        throw new IllegalStateException("record " + s.sequence() + " of " + shard.id + " was released after its checkpoint; read from the checkpoint");
+      }
       boolean overCall = !out.isEmpty() && bytes + s.data().length > limits.maxBytesPerRead();
       // the per-second budget binds across calls; only the second's first record may exceed it
       boolean overSecond = shard.readBytes > 0 && shard.readBytes + s.data().length > limits.readBytesPerSecond();
@@ -226,7 +255,61 @@ public final class InMemoryStream implements ChunkStream {
    */
   public synchronized void checkpointed(String shardId, long nextPosition) {
     Shard shard = shard(shardId);
-    shard.checkpointed = Math.max(shard.checkpointed, nextPosition);
+    if (nextPosition <= shard.checkpointed) {
+      return;
+    }
+    for (int i = shard.indexOf(shard.checkpointed); i < shard.records.size() && shard.records.get(i).sequence() < nextPosition; i++) {
+      Stored s = shard.records.get(i);
+      checkpointedBytes += s.size();
+      if (releaseConsumed && s.data() != null) {
+        shard.records.set(i, new Stored(s.sequence(), s.arrivedAt(), s.partitionKey(), null, s.size()));
+      }
+    }
+    shard.checkpointed = nextPosition;
+  }
+
+  /** Bytes of retained records consumers have checkpointed past (what an operator sees drain). */
+  public synchronized long checkpointedBytes() {
+    return checkpointedBytes;
+  }
+
+  /** Bytes of the records lost to the retention. */
+  public synchronized long lostBytes() {
+    return sumOverShards(s -> s.lostBytes);
+  }
+
+  /** Bytes retained and not yet checkpointed past: the backlog. */
+  public synchronized long backlogBytes() {
+    long n = 0;
+    Instant now = clock.now();
+    for (Shard s : shards) {
+      expire(s, now);
+      for (int i = s.indexOf(s.checkpointed); i < s.records.size(); i++) n += s.records.get(i).size();
+    }
+    return n;
+  }
+
+  /** The bytes of every retained record not yet checkpointed past, shard by shard in sequence order. */
+  public synchronized List<byte[]> backlogRecords() {
+    List<byte[]> out = new ArrayList<>();
+    Instant now = clock.now();
+    for (Shard s : shards) {
+      expire(s, now);
+      for (int i = s.indexOf(s.checkpointed); i < s.records.size(); i++) out.add(s.records.get(i).data());
+    }
+    return out;
+  }
+
+  /** The oldest record not checkpointed past, over every shard: the age an operator watches. */
+  public synchronized Duration oldestUncheckpointedAge() {
+    Duration max = Duration.ZERO;
+    Instant now = clock.now();
+    for (Shard s : shards) {
+      expire(s, now);
+      Duration age = behind(s, s.checkpointed, now);
+      if (age.compareTo(max) > 0) max = age;
+    }
+    return max;
   }
 
   public synchronized long acceptedRecords() {
@@ -290,7 +373,8 @@ public final class InMemoryStream implements ChunkStream {
       shard.expired++;
       if (gone.sequence() >= shard.checkpointed) {
         shard.lost++;
-        shard.lostBytes += gone.data().length;
+        shard.lostBytes += gone.size();
+        onLoss.accept(new LostRecord(shard.id, gone.partitionKey(), gone.arrivedAt(), gone.data()));
       }
     }
     if (shard.head > 4096 && shard.head > shard.records.size() / 2) {

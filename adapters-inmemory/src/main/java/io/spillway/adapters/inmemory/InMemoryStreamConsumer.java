@@ -38,33 +38,41 @@ public final class InMemoryStreamConsumer {
   public synchronized int pollOnce() {
     int delivered = 0;
     for (String shard : stream.shardIds()) {
-      long position = positions.get(shard);
-      InMemoryStream.ReadResult read = stream.read(shard, position, maxRecordsPerCall);
-      if (read.throttled()) {
-        throttledReads++;
-        continue;
-      }
-      if (read.records().isEmpty()) {
-        positions.put(shard, read.nextPosition());
-        continue;
-      }
-      delivered += read.records().size();
-      recordsDelivered += read.records().size();
-      IngestResult result = ingest.ingest(read.records());
-      result.checkpoint().ifPresent(seq -> {
-        long next = InMemoryStream.position(seq) + 1;
-        checkpoints.put(shard, next);
-        stream.checkpointed(shard, next);
-      });
-      if (result.complete()) {
-        positions.put(shard, read.nextPosition());
-      } else {
-        long resume = result.checkpoint().map(s -> InMemoryStream.position(s) + 1).orElse(position);
-        redeliveries += result.remaining();
-        positions.put(shard, resume);
-      }
+      delivered += pollShard(shard);
     }
     return delivered;
+  }
+
+  /**
+   * One GetRecords on one shard and the ingest of what it returned, as one KCL shard record
+   * processor does per poll; returns the records delivered (0 when throttled or caught up).
+   */
+  public synchronized int pollShard(String shard) {
+    long position = positions.get(shard);
+    InMemoryStream.ReadResult read = stream.read(shard, position, maxRecordsPerCall);
+    if (read.throttled()) {
+      throttledReads++;
+      return 0;
+    }
+    if (read.records().isEmpty()) {
+      positions.put(shard, read.nextPosition());
+      return 0;
+    }
+    recordsDelivered += read.records().size();
+    IngestResult result = ingest.ingest(read.records());
+    result.checkpoint().ifPresent(seq -> {
+      long next = InMemoryStream.position(seq) + 1;
+      checkpoints.put(shard, next);
+      stream.checkpointed(shard, next);
+    });
+    if (result.complete()) {
+      positions.put(shard, read.nextPosition());
+    } else {
+      long resume = result.checkpoint().map(s -> InMemoryStream.position(s) + 1).orElse(position);
+      redeliveries += result.remaining();
+      positions.put(shard, resume);
+    }
+    return read.records().size();
   }
 
   /**

@@ -3,27 +3,51 @@ package io.spillway.adapters.inmemory;
 import io.spillway.domain.InvalidFieldException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * DynamoDB's write capacity as documented: provisioned write units per second, unused capacity
- * saved for up to 300 seconds of burst, and a cap of 1,000 write units per second on any one
- * partition key, whatever the table has. Throttled requests consume nothing. UNLIMITED switches
- * the model off (benchmarks that measure Spillway's own code).
+ * DynamoDB's write capacity as documented, on the injected clock:
+ *
+ * <ul>
+ *   <li><b>Provisioned</b>: write units per second, unused capacity saved for up to 300 seconds of
+ *       burst; optionally target-tracking {@link AutoScaling} that reacts after minutes.
+ *   <li><b>On-demand</b>: a new table absorbs {@code writeUnitsPerSecond} (4,000 by default); at
+ *       any time it absorbs twice the previous peak at once, and a peak becomes "previous" 30
+ *       minutes after it was reached, so traffic past twice the peak throttles for up to half an
+ *       hour while the table grows.
+ *   <li>Every mode: at most 1,000 write units per second on any one partition key.
+ * </ul>
+ *
+ * Throttled requests consume nothing. UNLIMITED switches the model off (benchmarks that measure
+ * Spillway's own code). Faults for simulations: a {@linkplain #ceiling ceiling} (a capacity cut)
+ * and a {@linkplain #storm throttling storm}.
  */
 public final class TableCapacity {
   /** How capacity is granted. */
   public enum Mode {
     UNLIMITED,
-    PROVISIONED
+    PROVISIONED,
+    ON_DEMAND
   }
 
-  /** Capacity settings; {@code initialBurstSeconds} is how much saved capacity a fresh table starts with. */
+  /** How long a peak takes to become the on-demand table's "previous peak". */
+  public static final Duration ON_DEMAND_PEAK_SETTLES = Duration.ofMinutes(30);
+
+  /**
+   * Capacity settings. {@code writeUnitsPerSecond} is the provisioned rate, or for on-demand the
+   * rate a new table absorbs; {@code initialBurstSeconds} is how much saved capacity a fresh
+   * provisioned table starts with.
+   */
   public record Settings(Mode mode, double writeUnitsPerSecond, Duration burstWindow, double partitionWriteUnitsPerSecond, double initialBurstSeconds) {
     public Settings {
-      if (mode == Mode.PROVISIONED && !(writeUnitsPerSecond > 0)) {
-        throw new InvalidFieldException("table.writeUnitsPerSecond", writeUnitsPerSecond, "> 0 in provisioned mode");
+      if (mode == null) {
+        throw new InvalidFieldException("table.mode", null, "UNLIMITED, PROVISIONED or ON_DEMAND");
+      }
+      if (mode != Mode.UNLIMITED && !(writeUnitsPerSecond > 0)) {
+        throw new InvalidFieldException("table.writeUnitsPerSecond", writeUnitsPerSecond, "> 0 in " + mode + " mode");
       }
       if (!(partitionWriteUnitsPerSecond > 0)) {
         throw new InvalidFieldException("table.partitionWriteUnitsPerSecond", partitionWriteUnitsPerSecond, "> 0");
@@ -37,63 +61,171 @@ public final class TableCapacity {
     public static Settings provisioned(double writeUnitsPerSecond) {
       return new Settings(Mode.PROVISIONED, writeUnitsPerSecond, Duration.ofSeconds(300), 1_000, 0);
     }
+
+    /** On-demand as a new table starts: 4,000 write units per second at once. */
+    public static Settings onDemand() {
+      return new Settings(Mode.ON_DEMAND, 4_000, Duration.ZERO, 1_000, 0);
+    }
+  }
+
+  /**
+   * Target tracking as Application Auto Scaling does it for a provisioned table: once utilization
+   * (consumed over provisioned, per minute) has stayed above {@code targetUtilization} for
+   * {@code scaleOutAfter}, the capacity is raised to consumed / target (never above {@code maxUnits})
+   * and the change lands {@code applyDelay} later; after {@code scaleInAfter} below target − 20
+   * points, it is lowered the same way (never below {@code minUnits}).
+   */
+  public record AutoScaling(double minUnits, double maxUnits, double targetUtilization, Duration scaleOutAfter, Duration applyDelay, Duration scaleInAfter) {
+    public AutoScaling {
+      if (!(minUnits > 0) || maxUnits < minUnits) {
+        throw new InvalidFieldException("table.autoScaling.units", minUnits + ".." + maxUnits, "0 < min <= max");
+      }
+      if (!(targetUtilization >= 0.2 && targetUtilization <= 0.9)) {
+        throw new InvalidFieldException("table.autoScaling.targetUtilization", targetUtilization, "0.2..0.9 (AWS allows 20-90 %)");
+      }
+      for (Duration d : new Duration[] {scaleOutAfter, applyDelay, scaleInAfter}) {
+        if (d == null || d.isNegative() || d.toSeconds() % 60 != 0) {
+          throw new InvalidFieldException("table.autoScaling.durations", d, "whole minutes >= 0");
+        }
+      }
+    }
+
+    /** AWS's defaults as observed: 70 % target, 2 minutes above it, 3 minutes to apply, 15 minutes to scale in. */
+    public static AutoScaling between(double minUnits, double maxUnits) {
+      return new AutoScaling(minUnits, maxUnits, 0.7, Duration.ofMinutes(2), Duration.ofMinutes(3), Duration.ofMinutes(15));
+    }
   }
 
   private final Settings settings;
+  private final Optional<AutoScaling> autoScaling;
   private double rate;
   private double tokens;
   private Instant last;
   private long windowSecond = Long.MIN_VALUE;
   private final Map<String, Double> partitionUse = new HashMap<>();
+  private double secondUnits;
   private double consumed;
   private long throttled;
+  // per-minute bookkeeping for auto-scaling and the on-demand peak
+  private long minute;
+  private double minuteUnits;
+  private double minutePeak;
+  private int minutesAbove;
+  private int minutesBelow;
+  private double pendingRate = Double.NaN;
+  private long pendingAtMinute;
+  private final ArrayDeque<double[]> recentPeaks = new ArrayDeque<>();
+  private double settledPeak;
+  private double ceiling = Double.POSITIVE_INFINITY;
+  private double stormFraction;
+  private Instant stormUntil = Instant.MIN;
+  private long stormRequests;
 
   public TableCapacity(Settings settings, Instant start) {
+    this(settings, start, Optional.empty());
+  }
+
+  public TableCapacity(Settings settings, Instant start, Optional<AutoScaling> autoScaling) {
+    if (autoScaling.isPresent() && settings.mode() != Mode.PROVISIONED) {
+      throw new InvalidFieldException("table.autoScaling", settings.mode(), "auto-scaling only on a PROVISIONED table");
+    }
     this.settings = settings;
+    this.autoScaling = autoScaling;
     this.rate = settings.writeUnitsPerSecond();
     this.tokens = rate * (1 + settings.initialBurstSeconds());
     this.last = start;
+    this.minute = Math.floorDiv(start.getEpochSecond(), 60);
+    this.settledPeak = settings.writeUnitsPerSecond() / 2;
   }
 
   /** Charges the units if the table and the key's partition allow; false (nothing charged) otherwise. */
   public synchronized boolean tryConsume(String partitionKey, double writeUnits, Instant now) {
-    // callers on several threads may read the clock out of order: a window never goes backwards
-    long second = Math.max(now.getEpochSecond(), windowSecond);
-    if (second != windowSecond) {
-      windowSecond = second;
-      partitionUse.clear();
-    }
+    advance(now);
     double used = partitionUse.getOrDefault(partitionKey, 0.0);
-    if (used + writeUnits > settings.partitionWriteUnitsPerSecond()) {
+    if (used + writeUnits > settings.partitionWriteUnitsPerSecond() || stormRefuses(now) || available() < writeUnits) {
       throttled++;
       return false;
     }
-    if (settings.mode() == Mode.PROVISIONED) {
-      refill(now);
-      if (tokens < writeUnits) {
-        throttled++;
-        return false;
-      }
-      tokens -= writeUnits;
-    }
+    take(writeUnits);
     partitionUse.put(partitionKey, used + writeUnits);
-    consumed += writeUnits;
     return true;
+  }
+
+  /**
+   * One BatchWriteItem of {@code items} items on distinct keys, {@code unitsEach} each: grants as
+   * many as the table allows (the rest come back unprocessed) and returns that number.
+   */
+  public synchronized int tryConsumeItems(int items, double unitsEach, Instant now) {
+    advance(now);
+    if (stormRefuses(now)) {
+      throttled += items;
+      return 0;
+    }
+    double room = available();
+    int granted = (int) Math.max(0, Math.min(items, Math.floor(room / unitsEach + 1e-9)));
+    take(granted * unitsEach);
+    throttled += items - granted;
+    return granted;
   }
 
   /** Charges without a capacity check (a failed conditional write is billed like a write). */
   public synchronized void charge(double writeUnits) {
     consumed += writeUnits;
+    minuteUnits += writeUnits;
+    secondUnits += writeUnits;
   }
 
-  /** Changes the provisioned rate (auto-scaling, a capacity cut). Saved burst is kept. */
+  /** Changes the provisioned rate (an operator's change). Saved burst is kept. */
   public synchronized void setWriteUnitsPerSecond(double writeUnitsPerSecond, Instant now) {
+    advance(now);
     refill(now);
-    this.rate = writeUnitsPerSecond;
+    this.rate = Math.min(writeUnitsPerSecond, ceiling);
   }
 
+  /**
+   * Caps what the table grants, whatever its mode, until lifted with {@code +Infinity}: a capacity
+   * cut (an account limit, a mistaken change, a maximum on an on-demand table).
+   */
+  public synchronized void ceiling(double writeUnitsPerSecond, Instant now) {
+    advance(now);
+    refill(now);
+    this.ceiling = writeUnitsPerSecond;
+    if (settings.mode() == Mode.PROVISIONED) {
+      rate = Math.min(Double.isInfinite(writeUnitsPerSecond) ? rate : writeUnitsPerSecond, rate);
+      tokens = Math.min(tokens, rate * Math.max(1.0, settings.burstWindow().toSeconds()));
+    }
+  }
+
+  /**
+   * Until {@code until}, refuses {@code fraction} of requests whatever the capacity (a throttling
+   * storm: a hot partition being split, a service event). Deterministic: every request is counted
+   * and the refused ones are spread evenly.
+   */
+  public synchronized void storm(double fraction, Instant until) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new InvalidFieldException("table.storm.fraction", fraction, "0..1");
+    }
+    this.stormFraction = fraction;
+    this.stormUntil = until;
+  }
+
+  /** What the table grants per second now: the provisioned rate, the on-demand allowance, or infinity. */
   public synchronized double writeUnitsPerSecond() {
-    return rate;
+    return switch (settings.mode()) {
+      case UNLIMITED -> Double.POSITIVE_INFINITY;
+      case PROVISIONED -> rate;
+      case ON_DEMAND -> onDemandAllowance();
+    };
+  }
+
+  /** As {@link #writeUnitsPerSecond()}, after moving the table's own clock (auto-scaling, peaks) to {@code now}. */
+  public synchronized double writeUnitsPerSecond(Instant now) {
+    advance(now);
+    return writeUnitsPerSecond();
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   public synchronized double consumed() {
@@ -102,6 +234,101 @@ public final class TableCapacity {
 
   public synchronized long throttled() {
     return throttled;
+  }
+
+  private double available() {
+    return switch (settings.mode()) {
+      case UNLIMITED -> Double.POSITIVE_INFINITY;
+      case PROVISIONED -> tokens;
+      case ON_DEMAND -> onDemandAllowance() - secondUnits;
+    };
+  }
+
+  private void take(double units) {
+    if (settings.mode() == Mode.PROVISIONED) {
+      tokens -= units;
+    }
+    consumed += units;
+    minuteUnits += units;
+    secondUnits += units;
+  }
+
+  private double onDemandAllowance() {
+    return Math.min(ceiling, 2 * settledPeak);
+  }
+
+  private boolean stormRefuses(Instant now) {
+    if (stormFraction <= 0 || !now.isBefore(stormUntil)) {
+      return false;
+    }
+    stormRequests++;
+    // the fractional parts of n·φ are evenly spread over [0, 1)
+    double u = (stormRequests * 0.6180339887498949) % 1.0;
+    return u < stormFraction;
+  }
+
+  /** Moves the per-second and per-minute windows to {@code now}; callers may read the clock slightly out of order. */
+  private void advance(Instant now) {
+    refill(now);
+    long second = Math.max(now.getEpochSecond(), windowSecond);
+    if (second != windowSecond) {
+      minutePeak = Math.max(minutePeak, secondUnits);
+      windowSecond = second;
+      partitionUse.clear();
+      secondUnits = 0;
+    }
+    long nowMinute = Math.floorDiv(second, 60);
+    while (minute < nowMinute) {
+      closeMinute();
+      minute++;
+    }
+  }
+
+  private void closeMinute() {
+    if (settings.mode() == Mode.ON_DEMAND) {
+      recentPeaks.addLast(new double[] {minute, minutePeak});
+      long settledBefore = minute - ON_DEMAND_PEAK_SETTLES.toMinutes();
+      while (!recentPeaks.isEmpty() && recentPeaks.peekFirst()[0] <= settledBefore) {
+        settledPeak = Math.max(settledPeak, recentPeaks.pollFirst()[1]);
+      }
+    }
+    autoScaling.ifPresent(this::autoScale);
+    minuteUnits = 0;
+    minutePeak = 0;
+  }
+
+  private void autoScale(AutoScaling policy) {
+    double consumedPerSecond = minuteUnits / 60;
+    double utilization = consumedPerSecond / rate;
+    if (!Double.isNaN(pendingRate)) {
+      if (minute + 1 >= pendingAtMinute) {
+        refill(Instant.ofEpochSecond((minute + 1) * 60));
+        rate = Math.min(pendingRate, ceiling);
+        pendingRate = Double.NaN;
+        minutesAbove = 0;
+        minutesBelow = 0;
+      }
+      return;
+    }
+    minutesAbove = utilization > policy.targetUtilization() ? minutesAbove + 1 : 0;
+    minutesBelow = utilization < policy.targetUtilization() - 0.2 ? minutesBelow + 1 : 0;
+    double wanted = Math.max(policy.minUnits(), Math.min(policy.maxUnits(), Math.min(ceiling, consumedPerSecond / policy.targetUtilization())));
+    if (minutesAbove >= Math.max(1, policy.scaleOutAfter().toMinutes()) && wanted > rate) {
+      schedule(wanted, policy);
+    } else if (minutesBelow >= Math.max(1, policy.scaleInAfter().toMinutes()) && wanted < rate) {
+      schedule(wanted, policy);
+    }
+  }
+
+  private void schedule(double wanted, AutoScaling policy) {
+    pendingRate = wanted;
+    pendingAtMinute = minute + 1 + policy.applyDelay().toMinutes();
+    if (policy.applyDelay().isZero()) {
+      rate = Math.min(wanted, ceiling);
+      pendingRate = Double.NaN;
+      minutesAbove = 0;
+      minutesBelow = 0;
+    }
   }
 
   private void refill(Instant now) {

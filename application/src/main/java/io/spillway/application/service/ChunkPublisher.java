@@ -157,6 +157,11 @@ public final class ChunkPublisher {
     return buffer.size();
   }
 
+  /** The chunks waiting for the stream, oldest first (a copy). */
+  public synchronized List<Chunk> buffered() {
+    return List.copyOf(buffer);
+  }
+
   public synchronized Stats stats() {
     return new Stats(published, publishedEvents, throttled, calls, bufferedBytes, maxBufferedSeen);
   }

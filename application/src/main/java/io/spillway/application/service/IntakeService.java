@@ -182,6 +182,17 @@ public final class IntakeService implements Intake {
     return publisher.publishAvailable();
   }
 
+  /** Events of an open job accepted but not yet cut into a chunk (0 once sealed or unknown). */
+  public long pendingEvents(JobId jobId) {
+    OpenJobState state = open.get(jobId);
+    if (state == null) {
+      return 0;
+    }
+    synchronized (state) {
+      return state.assembler.pendingEvents();
+    }
+  }
+
   /** Counters since start, over every job. */
   public Stats stats() {
     long chunks = chunksCut.sum();

@@ -1,0 +1,112 @@
+package io.spillway.bootstrap.cli;
+
+import io.spillway.bootstrap.simulation.ArchitectureResult;
+import io.spillway.bootstrap.simulation.ReportFiles;
+import io.spillway.bootstrap.simulation.Scenario;
+import io.spillway.bootstrap.simulation.ScenarioLoader;
+import io.spillway.bootstrap.simulation.Simulation;
+import io.spillway.domain.InvalidFieldException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs a scenario through the three architectures on a virtual clock and prints what each did. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = {"Simulate a workload offline (a day of jobs in seconds) through three architectures: item-per-event,",
+        "direct-chunked and spillway, on Spillway's own services and the in-memory adapters' AWS limits."})
+public final class SimulateCommand implements Callable<Integer> {
+  @Option(names = "--scenario", required = true, paramLabel = "FILE|NAME",
+      description = "a scenario file (YAML or JSON) or a shipped one: seed-case-study, retention-expiry, producer-overload")
+  String scenario;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "write timeline.csv, charts (PNG) and index.html here")
+  Path out;
+
+  @Option(names = "--seed", description = "override the scenario's seed")
+  Long seed;
+
+  @Option(names = "--days", description = "override the scenario's simulated days")
+  Double days;
+
+  @Option(names = "--fault", paramLabel = "TYPE@HOUR+MINUTES[:VALUE]",
+      description = {"add a fault, e.g. consumers-down@12+90, throttling-storm@10+30:0.9, put-latency@9+60:2000,",
+          "capacity-cut@11+120:200 (VALUE: fraction refused, milliseconds added, write units left)"})
+  List<String> faults = List.of();
+
+  @Option(names = "--architecture", paramLabel = "NAME", description = "run only these (default: all three)")
+  List<String> architectures = Simulation.ARCHITECTURES;
+
+  @Override
+  public Integer call() throws Exception {
+    quietServices();
+    Scenario s = ScenarioLoader.load(scenario);
+    if (seed != null) s.seed = seed;
+    if (days != null) s.days = days;
+    for (String f : faults) s.faults.add(parseFault(f));
+    s.validate();
+    long began = System.nanoTime();
+    Simulation.Report report = new Simulation(s).run(architectures, (arch, at, total) ->
+        System.err.printf(Locale.ROOT, "[simulate] %-15s %5.1f of %.1f simulated hours%n", arch, at / 3600.0, total / 3600.0));
+    double wall = (System.nanoTime() - began) / 1e9;
+    double simulatedSeconds = (s.days * 24 + s.drainHours) * 3600 * report.architectures().size();
+    System.err.printf(Locale.ROOT, "[simulate] %.1f s wall for %d architectures x %.1f h: %.0f simulated seconds per wall second%n",
+        wall, report.architectures().size(), s.days * 24 + s.drainHours, simulatedSeconds / wall);
+    if (out != null) {
+      ReportFiles.write(report, out);
+      System.err.println("[simulate] wrote " + out.resolve("index.html"));
+    }
+    if (json) {
+      System.out.println(report.json());
+    } else {
+      print(report);
+    }
+    return 0;
+  }
+
+  /** A simulated day logs every job's progress at INFO: keep the services to warnings. */
+  static void quietServices() {
+    System.setProperty("org.slf4j.simpleLogger.log.io.spillway.application", "warn");
+  }
+
+  static Scenario.Fault parseFault(String spec) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z-]+)@([0-9.]+)\\+([0-9.]+)(?::([0-9.]+))?").matcher(spec);
+    if (!m.matches()) {
+      throw new InvalidFieldException("--fault", spec, "TYPE@HOUR+MINUTES[:VALUE], e.g. consumers-down@12+90");
+    }
+    Scenario.Fault f = new Scenario.Fault(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+    if (m.group(4) != null) {
+      double v = Double.parseDouble(m.group(4));
+      switch (f.type) {
+        case "throttling-storm" -> f.fraction = v;
+        case "put-latency" -> f.milliseconds = v;
+        case "capacity-cut" -> f.writeUnits = v;
+        default -> throw new InvalidFieldException("--fault", spec, "no VALUE for " + f.type);
+      }
+    }
+    return f;
+  }
+
+  private static void print(Simulation.Report r) {
+    Scenario s = r.scenario();
+    System.out.printf(Locale.ROOT, "Scenario %s (seed %d): %d jobs over %.1f day(s), availability target %.0f s%n%n", s.name, s.seed,
+        r.jobsScheduled(), s.days, s.availabilityTargetSeconds);
+    System.out.printf(Locale.ROOT, "%-15s %9s %9s %9s %9s %10s %12s %12s %13s %10s%n", "architecture", "jobs/day", "p50 s", "p99 s",
+        "lost ev", "max age s", "WCU", "buffer max", "cost/month", "lead s");
+    for (ArchitectureResult a : r.architectures()) {
+      var j = a.toJsonView(s);
+      System.out.printf(Locale.ROOT, "%-15s %9s %9s %9s %9s %10s %12s %12s %13s %10s%n", a.name, j.get("jobsPerDay"),
+          j.get("availabilityP50Seconds"), j.get("availabilityP99Seconds"), j.get("eventsLost"), orDash(j.get("maxIteratorAgeSeconds")),
+          j.get("wcuConsumed"), j.get("maxProducerBufferBytes"), "$" + j.get("cost"), orDash(j.get("alarmLeadTimeSeconds")));
+    }
+  }
+
+  private static Object orDash(Object o) {
+    return o == null ? "-" : o;
+  }
+}

@@ -1,0 +1,165 @@
+package io.spillway.bootstrap.simulation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What one architecture did with the scenario: counts, latencies, capacity used, cost, alarms and its timeline. */
+public final class ArchitectureResult {
+  public final String name;
+  int jobsArrived;
+  int jobsCompleted;
+  int jobsIncomplete;
+  final List<Double> availabilitySeconds = new ArrayList<>();
+  Double maxIteratorAgeSeconds;
+  long eventsProduced;
+  long eventsStored;
+  long eventsLost;
+  long eventsInFlight;
+  long eventsBothStoredAndLost;
+  long chunksStored;
+  long storedBytes;
+  double wcuConsumed;
+  long throttledRequests;
+  long maxProducerBufferBytes;
+  long producerBufferBoundBytes;
+  double producerStalledSeconds;
+  long putPayloadUnits;
+  double provisionedWcuHours;
+  final Map<String, Double> cost = new LinkedHashMap<>();
+  final List<Map<String, Object>> alarms = new ArrayList<>();
+  Instant firstLossAt;
+  Instant firstAlarmAt;
+  final List<TimelineRow> timeline = new ArrayList<>();
+
+  ArchitectureResult(String name) {
+    this.name = name;
+  }
+
+  public int jobsArrivedCount() {
+    return jobsArrived;
+  }
+
+  public int jobsIncomplete() {
+    return jobsIncomplete;
+  }
+
+  public int jobsCompleted() {
+    return jobsCompleted;
+  }
+
+  public long eventsProduced() {
+    return eventsProduced;
+  }
+
+  public long eventsStored() {
+    return eventsStored;
+  }
+
+  public long eventsLost() {
+    return eventsLost;
+  }
+
+  public long eventsInFlight() {
+    return eventsInFlight;
+  }
+
+  public long eventsBothStoredAndLost() {
+    return eventsBothStoredAndLost;
+  }
+
+  public long maxProducerBufferBytes() {
+    return maxProducerBufferBytes;
+  }
+
+  public long producerBufferBoundBytes() {
+    return producerBufferBoundBytes;
+  }
+
+  public List<TimelineRow> timeline() {
+    return timeline;
+  }
+
+  public List<Double> availabilitySeconds() {
+    return availabilitySeconds;
+  }
+
+  public double availabilityPercentile(double p) {
+    if (availabilitySeconds.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(availabilitySeconds);
+    sorted.sort(null);
+    int rank = (int) Math.ceil(p / 100 * sorted.size());
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+  }
+
+  public Double alarmLeadTimeSeconds() {
+    if (firstLossAt == null || firstAlarmAt == null) {
+      return null;
+    }
+    return (double) Duration.between(firstAlarmAt, firstLossAt).toSeconds();
+  }
+
+  public Instant firstLossAt() {
+    return firstLossAt;
+  }
+
+  public Instant firstAlarmAt() {
+    return firstAlarmAt;
+  }
+
+  public double monthlyCost() {
+    return cost.getOrDefault("total", 0.0);
+  }
+
+  /** The JSON fields for a run of the scenario. */
+  public Map<String, Object> toJsonView(Scenario s) {
+    return toJson(s.days, Simulation.START);
+  }
+
+  /** The JSON fields, in a fixed order (the report must be byte-identical for the same scenario and seed). */
+  Map<String, Object> toJson(double days, Instant start) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("jobsArrived", jobsArrived);
+    m.put("jobsCompleted", jobsCompleted);
+    m.put("jobsIncomplete", jobsIncomplete);
+    m.put("jobsUnfinished", jobsArrived - jobsCompleted - jobsIncomplete);
+    m.put("jobsPerDay", round(jobsCompleted / days, 1));
+    m.put("availabilityP50Seconds", round(availabilityPercentile(50), 1));
+    m.put("availabilityP99Seconds", round(availabilityPercentile(99), 1));
+    m.put("availabilityMaxSeconds", round(availabilityPercentile(100), 1));
+    m.put("maxIteratorAgeSeconds", maxIteratorAgeSeconds == null ? null : round(maxIteratorAgeSeconds, 1));
+    m.put("eventsProduced", eventsProduced);
+    m.put("eventsStored", eventsStored);
+    m.put("eventsLost", eventsLost);
+    m.put("eventsInFlight", eventsInFlight);
+    m.put("chunksStored", chunksStored);
+    m.put("storedBytes", storedBytes);
+    m.put("wcuConsumed", Math.round(wcuConsumed));
+    m.put("throttledRequests", throttledRequests);
+    m.put("maxProducerBufferBytes", maxProducerBufferBytes);
+    m.put("producerBufferBoundBytes", producerBufferBoundBytes);
+    m.put("producerStalledSeconds", round(producerStalledSeconds, 1));
+    Map<String, Object> c = new LinkedHashMap<>();
+    cost.forEach((k, v) -> c.put(k, round(v, 2)));
+    m.put("cost", round(monthlyCost(), 2));
+    m.put("costBreakdownPerMonth", c);
+    m.put("alarms", alarms);
+    m.put("firstLossAtSeconds", firstLossAt == null ? null : Duration.between(start, firstLossAt).toSeconds());
+    m.put("alarmLeadTimeSeconds", alarmLeadTimeSeconds());
+    return m;
+  }
+
+  static Double round(double v, int decimals) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return null;
+    }
+    double scale = Math.pow(10, decimals);
+    return Math.round(v * scale) / scale;
+  }
+}

@@ -1,0 +1,474 @@
+package io.spillway.bootstrap.simulation;
+
+import io.spillway.adapters.inmemory.InMemoryChunks;
+import io.spillway.adapters.inmemory.InMemoryDeadLetters;
+import io.spillway.adapters.inmemory.InMemoryJobs;
+import io.spillway.adapters.inmemory.InMemoryStream;
+import io.spillway.adapters.inmemory.InMemoryStreamConsumer;
+import io.spillway.adapters.inmemory.SequentialJobIds;
+import io.spillway.adapters.inmemory.StreamLimits;
+import io.spillway.application.codec.Codecs;
+import io.spillway.application.port.in.BackpressureException;
+import io.spillway.application.port.in.OpenJob;
+import io.spillway.application.port.out.ChunkStream;
+import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.PublishOutcome;
+import io.spillway.application.port.out.PutOutcome;
+import io.spillway.application.service.AvailabilityCheck;
+import io.spillway.application.service.ChunkPublisher;
+import io.spillway.application.service.IngestService;
+import io.spillway.application.service.IngestSettings;
+import io.spillway.application.service.IntakeService;
+import io.spillway.application.service.PublisherSettings;
+import io.spillway.application.service.WriteRateGovernor;
+import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.ChunkAssembler;
+import io.spillway.domain.chunk.ChunkFormat;
+import io.spillway.domain.chunk.ChunkId;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import io.spillway.domain.risk.BacklogObservation;
+import io.spillway.domain.risk.DrainLimits;
+import io.spillway.domain.risk.RetentionRiskForecast;
+import io.spillway.domain.risk.RetentionRiskPolicies;
+import io.spillway.domain.risk.RiskLevel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Spillway's own services on the in-memory adapters: producers ({@link IntakeService} and a
+ * bounded {@link ChunkPublisher} per host, refusing appends when full), then either the stream and
+ * KCL-like workers ({@link IngestService} behind a {@link WriteRateGovernor}, checkpointing what is
+ * durable) — the {@code spillway} architecture — or the table directly ({@code direct-chunked}).
+ */
+final class ChunkedRun extends ArchitectureRun {
+  private static final Duration IDLE_BETWEEN_READS = Duration.ofMillis(200);
+  private static final Duration SEAL_WAIT = Duration.ofSeconds(10);
+
+  private final boolean viaStream;
+  private final InMemoryJobs jobs = new InMemoryJobs();
+  private final CountingChunks chunks;
+  private final AvailabilityCheck availability;
+  private final InMemoryStream stream;
+  private final List<Host> hosts = new ArrayList<>();
+  private final List<InMemoryStreamConsumer> workers = new ArrayList<>();
+  private final List<WriteRateGovernor> governors = new ArrayList<>();
+  private final Map<JobId, JobSchedule.Planned> planned = new HashMap<>();
+  private final Map<JobId, Long> appendedBlocks = new LinkedHashMap<>();
+  private final Set<JobId> lostJobs = new HashSet<>();
+  private final Set<ChunkId> lostChunks = new HashSet<>();
+  private final Map<Integer, byte[]> payloads = new HashMap<>();
+  private boolean consumersDown;
+  private Duration putLatency = Duration.ZERO;
+  private final RetentionWatch watch;
+
+  private record Host(IntakeService intake, ChunkPublisher publisher) {}
+
+  ChunkedRun(boolean viaStream, Scenario scenario, List<JobSchedule.Planned> schedule, Instant start) {
+    super(viaStream ? "spillway" : "direct-chunked", scenario, schedule, start);
+    this.viaStream = viaStream;
+    this.chunks = new CountingChunks(InMemoryChunks.keysOnly(table, clock));
+    this.availability = new AvailabilityCheck(jobs, chunks, clock);
+    ChunkStream target;
+    if (viaStream) {
+      StreamLimits limits = StreamLimits.kinesis(scenario.stream.shards).withRetention(hours(scenario.stream.retentionHours));
+      stream = InMemoryStream.releasingConsumed(limits, clock);
+      stream.onLoss(this::lost);
+      target = new MeteredStream(stream);
+      watch = new RetentionWatch(stream, limits.retention(), start);
+    } else {
+      stream = null;
+      target = new DirectToTable(chunks);
+      watch = null;
+    }
+    long bound = (long) (scenario.producers.bufferMegabytes * 1024 * 1024);
+    PublisherSettings publisher = PublisherSettings.defaults().withMaxBufferedBytes(bound)
+        .withBackpressure(PublisherSettings.Backpressure.FAIL_FAST, Duration.ZERO);
+    ChunkAssembler.Settings assembler = new ChunkAssembler.Settings(0.96, 0.85, 256 * 1024 * 1024,
+        Duration.ofMillis(Math.round(scenario.producers.lingerSeconds * 1000)));
+    for (int h = 0; h < scenario.producers.hosts; h++) {
+      java.util.SplittableRandom jitter = new java.util.SplittableRandom(scenario.seed * 31 + h);
+      ChunkPublisher p = new ChunkPublisher(target, clock, publisher, jitter::nextDouble);
+      hosts.add(new Host(new IntakeService(jobs, new SequentialJobIds("h" + h), clock, p, new ModelledCodec(), assembler, availability,
+          SEAL_WAIT), p));
+    }
+    result.producerBufferBoundBytes = bound;
+    if (viaStream) {
+      IngestSettings ingest = new IngestSettings(scenario.consumers.writeUnitsPerSecondPerWorker, 8, Duration.ofMillis(25),
+          Duration.ofSeconds(2), false);
+      for (int w = 0; w < scenario.consumers.workers; w++) {
+        WriteRateGovernor governor = new WriteRateGovernor(clock, ingest.writeUnitsPerSecond());
+        governors.add(governor);
+        IngestService service = new IngestService(chunks, new InMemoryDeadLetters(), availability, governor, Codecs.standard(), clock, ingest);
+        workers.add(new InMemoryStreamConsumer(stream, service, scenario.consumers.maxRecords));
+      }
+    }
+  }
+
+  @Override
+  EventLoop.Actor jobActor(JobSchedule.Planned p) {
+    return new JobRunner(p, hosts.get((p.index() - 1) % hosts.size()));
+  }
+
+  @Override
+  void scheduleOwnActors() {
+    // each host cuts lingering chunks and retries its buffer once a second
+    loop.schedule(start.plus(TICK), now -> {
+      for (Host h : hosts) {
+        h.intake.flushLingering();
+        result.maxProducerBufferBytes = Math.max(result.maxProducerBufferBytes, h.publisher.stats().maxBufferedBytes());
+      }
+      return now.plus(TICK);
+    });
+    if (viaStream) {
+      List<String> shards = stream.shardIds();
+      for (int s = 0; s < shards.size(); s++) {
+        InMemoryStreamConsumer worker = workers.get(s % workers.size());
+        String shard = shards.get(s);
+        loop.schedule(start, now -> {
+          if (consumersDown) {
+            return now.plus(TICK);
+          }
+          int delivered = worker.pollShard(shard);
+          return delivered > 0 ? clock.now() : now.plus(IDLE_BETWEEN_READS);
+        });
+      }
+      loop.schedule(start.plus(SAMPLE), now -> {
+        watch.observe(now, drainLimits(), result);
+        return now.plus(SAMPLE);
+      });
+    }
+  }
+
+  private DrainLimits drainLimits() {
+    double shardReads = stream.limits().shards() * (double) stream.limits().readBytesPerSecond();
+    double budget = 0;
+    for (WriteRateGovernor g : governors) budget += g.budget();
+    // a write unit carries 1 KB; the table and the consumers' budget both cap the drain
+    double writes = Math.min(budget, table.writeUnitsPerSecond()) * 1024;
+    double consumers = consumersDown ? 0 : Double.MAX_VALUE;
+    return new DrainLimits(shardReads, consumers, writes);
+  }
+
+  @Override
+  void startFault(Scenario.Fault f, Instant until) {
+    super.startFault(f, until);
+    if (f.type.equals("consumers-down") && viaStream) {
+      consumersDown = true;
+      // the workers die: what they read but did not checkpoint is read again after they return
+      workers.forEach(InMemoryStreamConsumer::crash);
+    } else if (f.type.equals("put-latency")) {
+      putLatency = Duration.ofMillis(Math.round(f.milliseconds));
+    }
+  }
+
+  @Override
+  void endFault(Scenario.Fault f) {
+    super.endFault(f);
+    if (f.type.equals("consumers-down")) {
+      consumersDown = false;
+    } else if (f.type.equals("put-latency")) {
+      putLatency = Duration.ZERO;
+    }
+  }
+
+  /** One job's computation: emits blocks at its class's pace, stalls while its host's buffer refuses them, then seals. */
+  private final class JobRunner implements EventLoop.Actor {
+    private final JobSchedule.Planned p;
+    private final Host host;
+    private final JobId id;
+    private final byte[] payload;
+    private final double blocksPerSecond;
+    private Instant last;
+    private long appended;
+    private double owed;
+
+    JobRunner(JobSchedule.Planned p, Host host) {
+      this.p = p;
+      this.host = host;
+      this.id = new JobId(p.id());
+      this.payload = payloads.computeIfAbsent(p.blockPayloadBytes(), byte[]::new);
+      this.blocksPerSecond = p.spec().eventsPerSecond / p.eventsPerBlock();
+    }
+
+    @Override
+    public Instant act(Instant now) {
+      if (last == null) {
+        host.intake.open(new OpenJob(Optional.of(id), p.spec().name + "-" + p.index(), p.jobClass(), scenario.workload.buckets));
+        planned.put(id, p);
+        appendedBlocks.put(id, 0L);
+        last = now;
+        owed = 1; // the first block is ready as the job starts
+      }
+      boolean stalled = owed >= 1;
+      double seconds = Duration.between(last, now).toNanos() / 1e9;
+      last = now;
+      if (!stalled) {
+        owed = Math.min(p.blocks() - appended, owed + seconds * blocksPerSecond);
+      } else {
+        result.producerStalledSeconds += seconds;
+      }
+      if (appended + owed >= p.blocks() - 1e-9) {
+        owed = p.blocks() - appended;
+      }
+      if (owed >= 1 - 1e-9 && host.publisher.bufferedBytes() + ChunkPublisher.RESERVE_PER_APPEND > result.producerBufferBoundBytes) {
+        // the buffer is full: the append would be refused (the host's flusher keeps publishing)
+        return clock.now().plus(TICK);
+      }
+      try {
+        while (owed >= 1 - 1e-9 && appended < p.blocks()) {
+          host.intake.append(id, new Event(id, appended, "b" + appended, clock.now(), p.spec().name, "g" + (appended % scenario.workload.groupsPerJob),
+              1, payload));
+          appended++;
+          owed--;
+          appendedBlocks.put(id, appended);
+        }
+      } catch (BackpressureException full) {
+        return clock.now().plus(TICK);
+      }
+      if (appended < p.blocks()) {
+        return clock.now().plus(TICK);
+      }
+      try {
+        host.intake.seal(id);
+      } catch (BackpressureException notYet) {
+        return clock.now().plus(TICK);
+      }
+      if (lostJobs.contains(id)) {
+        markIncomplete(id);
+      }
+      return null;
+    }
+  }
+
+  private void lost(InMemoryStream.LostRecord record) {
+    Chunk chunk = ChunkFormat.parse(record.data());
+    JobId job = chunk.id().jobId();
+    lostChunks.add(chunk.id());
+    result.eventsLost += (long) chunk.eventCount() * planned.get(job).eventsPerBlock();
+    if (result.firstLossAt == null) {
+      result.firstLossAt = clock.now();
+      Map<String, Object> alarm = new LinkedHashMap<>();
+      alarm.put("level", "LOSS");
+      alarm.put("atSeconds", Duration.between(start, clock.now()).toSeconds());
+      result.alarms.add(alarm);
+    }
+    if (lostJobs.add(job)) {
+      markIncomplete(job);
+    }
+  }
+
+  private void markIncomplete(JobId job) {
+    jobs.find(job).filter(j -> j.status() == JobStatus.SEALED).ifPresent(j -> jobs.replace(j, j.transitionTo(JobStatus.INCOMPLETE, clock.now())));
+  }
+
+  @Override
+  TimelineRow row(long minute, double writeUnitsPerSecond, double capacity) {
+    long buffered = 0;
+    for (Host h : hosts) buffered += h.publisher.bufferedBytes();
+    double age = 0;
+    long backlog = 0;
+    if (viaStream) {
+      age = stream.oldestUncheckpointedAge().toMillis() / 1000.0;
+      backlog = stream.backlogBytes();
+      result.maxIteratorAgeSeconds = Math.max(result.maxIteratorAgeSeconds == null ? 0 : result.maxIteratorAgeSeconds, age);
+    }
+    return new TimelineRow(minute, age, writeUnitsPerSecond, capacity, buffered, backlog, countAvailable(),
+        watch == null ? "OK" : watch.level().name());
+  }
+
+  private int countAvailable() {
+    int n = 0;
+    for (JobId id : appendedBlocks.keySet()) {
+      if (jobs.find(id).map(Job::status).orElse(null) == JobStatus.AVAILABLE) n++;
+    }
+    return n;
+  }
+
+  @Override
+  void finish() {
+    for (Map.Entry<JobId, Long> e : appendedBlocks.entrySet()) {
+      JobSchedule.Planned p = planned.get(e.getKey());
+      result.eventsProduced += e.getValue() * p.eventsPerBlock();
+      Job job = jobs.find(e.getKey()).orElseThrow();
+      if (job.status() == JobStatus.AVAILABLE) {
+        result.jobsCompleted++;
+        result.availabilitySeconds.add(Math.max(0, Duration.between(p.naturalEnd(), job.updatedAt()).toMillis() / 1000.0));
+      } else if (job.status() == JobStatus.INCOMPLETE) {
+        result.jobsIncomplete++;
+      }
+      long pending = 0;
+      for (Host h : hosts) pending += h.intake.pendingEvents(e.getKey());
+      result.eventsInFlight += pending * p.eventsPerBlock();
+    }
+    for (Host h : hosts) {
+      for (Chunk c : h.publisher.buffered()) result.eventsInFlight += events(c);
+    }
+    if (viaStream) {
+      for (byte[] data : stream.backlogRecords()) result.eventsInFlight += events(ChunkFormat.parse(data));
+    }
+    result.eventsStored = chunks.storedEvents;
+    result.chunksStored = chunks.stored.size();
+    result.storedBytes = chunks.delegate.storedBytes();
+    for (ChunkId id : lostChunks) {
+      if (chunks.stored.contains(id)) result.eventsBothStoredAndLost++;
+    }
+    result.wcuConsumed = table.consumed();
+    result.throttledRequests = table.throttled() + (stream == null ? 0 : stream.throttledRecords());
+  }
+
+  private long events(Chunk c) {
+    return (long) c.eventCount() * planned.get(c.id().jobId()).eventsPerBlock();
+  }
+
+  @Override
+  void streamCosts(Scenario.Prices p, double toMonth) {
+    if (!viaStream) {
+      return;
+    }
+    double shardHours = scenario.stream.shards * 24.0 * 30;
+    result.cost.put("kinesisShards", shardHours * p.kinesisShardHour);
+    result.cost.put("kinesisPuts", result.putPayloadUnits / 1e6 * p.kinesisPutUnitsPerMillion * toMonth);
+    if (scenario.stream.retentionHours > 24) {
+      result.cost.put("kinesisExtendedRetention", shardHours * p.kinesisExtendedRetentionShardHour);
+    }
+  }
+
+  /** The table port, counting what it stores (events by the blocks they stand for) for the conservation checks. */
+  private final class CountingChunks implements Chunks {
+    final InMemoryChunks delegate;
+    final Set<ChunkId> stored = new HashSet<>();
+    long storedEvents;
+
+    CountingChunks(InMemoryChunks delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public PutOutcome putIfAbsent(Chunk chunk) {
+      PutOutcome o = delegate.putIfAbsent(chunk);
+      if (o instanceof PutOutcome.Written) {
+        stored.add(chunk.id());
+        storedEvents += events(chunk);
+      }
+      return o;
+    }
+
+    @Override
+    public Stream<Chunk> read(JobId job, int bucket, Optional<String> group) {
+      return delegate.read(job, bucket, group);
+    }
+
+    @Override
+    public long count(JobId job, int bucket) {
+      return delegate.count(job, bucket);
+    }
+  }
+
+  /** PutRecords with the latency fault and the PUT payload units Kinesis bills (25 KB each, per record). */
+  private final class MeteredStream implements ChunkStream {
+    private final InMemoryStream target;
+
+    MeteredStream(InMemoryStream target) {
+      this.target = target;
+    }
+
+    @Override
+    public List<PublishOutcome> publish(List<Chunk> batch) {
+      if (!putLatency.isZero()) {
+        clock.sleep(putLatency);
+      }
+      List<PublishOutcome> out = target.publish(batch);
+      for (int i = 0; i < batch.size(); i++) {
+        if (out.get(i) instanceof PublishOutcome.Accepted) {
+          result.putPayloadUnits += (batch.get(i).record().length + 25 * 1024 - 1) / (25 * 1024);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The direct architecture: a "stream" that is the table itself, so a throttled put is a refused record. */
+  private static final class DirectToTable implements ChunkStream {
+    private final Chunks table;
+
+    DirectToTable(Chunks table) {
+      this.table = table;
+    }
+
+    @Override
+    public List<PublishOutcome> publish(List<Chunk> batch) {
+      List<PublishOutcome> out = new ArrayList<>(batch.size());
+      boolean throttled = false;
+      for (Chunk c : batch) {
+        // a writer that meets throttling backs off with the rest of its batch rather than hammering on
+        PutOutcome o = throttled ? null : table.putIfAbsent(c);
+        if (o != null && o.isDurable()) {
+          out.add(new PublishOutcome.Accepted("table", c.id().toString()));
+        } else {
+          throttled = true;
+          out.add(new PublishOutcome.Throttled("table throttled"));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The live retention forecast, from what an operator sees each minute: iterator age, incoming and drained bytes. */
+  static final class RetentionWatch {
+    private static final int WINDOW_MINUTES = 5;
+    private final InMemoryStream stream;
+    private final Duration retention;
+    private final Instant start;
+    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+    private RiskLevel level = RiskLevel.OK;
+
+    RetentionWatch(InMemoryStream stream, Duration retention, Instant start) {
+      this.stream = stream;
+      this.retention = retention;
+      this.start = start;
+    }
+
+    RiskLevel level() {
+      return level;
+    }
+
+    void observe(Instant now, DrainLimits limits, ArchitectureResult result) {
+      samples.addLast(new long[] {now.getEpochSecond(), stream.acceptedBytes(), stream.checkpointedBytes()});
+      if (samples.size() > WINDOW_MINUTES + 1) samples.pollFirst();
+      long[] first = samples.peekFirst();
+      long[] lastSample = samples.peekLast();
+      double seconds = Math.max(1, lastSample[0] - first[0]);
+      double arrival = (lastSample[1] - first[1]) / seconds;
+      double drained = (lastSample[2] - first[2]) / seconds;
+      Duration age = stream.oldestUncheckpointedAge();
+      // with a backlog, what drained is what the pipeline manages; without one, it kept up
+      double consumers = age.compareTo(Duration.ofMinutes(1)) > 0 ? Math.min(limits.consumerRate(), drained) : limits.consumerRate();
+      DrainLimits seen = new DrainLimits(limits.shardReadRate(), consumers, limits.writeBudgetRate());
+      RetentionRiskForecast f = RetentionRiskForecast.forecast(new BacklogObservation(now, retention, age, arrival, seen),
+          RetentionRiskPolicies.standard(), Duration.ofHours(6));
+      if (f.level().compareTo(level) > 0 && f.level() != RiskLevel.LOSS) {
+        Map<String, Object> alarm = new LinkedHashMap<>();
+        alarm.put("level", f.level().name());
+        alarm.put("atSeconds", Duration.between(start, now).toSeconds());
+        alarm.put("recommendation", f.recommendation().name());
+        alarm.put("projectedLossInSeconds", f.timeToLoss().map(Duration::toSeconds).orElse(null));
+        result.alarms.add(alarm);
+        if (result.firstAlarmAt == null) result.firstAlarmAt = now;
+      }
+      level = f.level();
+    }
+  }
+}

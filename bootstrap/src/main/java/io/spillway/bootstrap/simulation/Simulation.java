@@ -1,0 +1,83 @@
+package io.spillway.bootstrap.simulation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a scenario through the three architectures, each on its own virtual clock, table and (for
+ * Spillway) stream, all meeting the same jobs: one item per event straight to DynamoDB, chunks
+ * straight to DynamoDB, and chunks through the stream.
+ */
+public final class Simulation {
+  /** Simulated time starts here (a Monday, so business hours are what they say). */
+  public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
+  public static final List<String> ARCHITECTURES = List.of("item-per-event", "direct-chunked", "spillway");
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Scenario scenario;
+  private final List<JobSchedule.Planned> schedule;
+
+  public Simulation(Scenario scenario) {
+    this.scenario = scenario.validate();
+    this.schedule = JobSchedule.draw(scenario, START);
+  }
+
+  /** The result of a run: one entry per architecture, in {@link #ARCHITECTURES} order. */
+  public record Report(Scenario scenario, int jobsScheduled, List<ArchitectureResult> architectures) {
+    public ArchitectureResult architecture(String name) {
+      return architectures.stream().filter(a -> a.name.equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no architecture " + name + " in this report"));
+    }
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("scenario", scenario.name);
+      m.put("seed", scenario.seed);
+      m.put("simulatedDays", scenario.days);
+      m.put("drainHours", scenario.drainHours);
+      m.put("jobsScheduled", jobsScheduled);
+      m.put("availabilityTargetSeconds", scenario.availabilityTargetSeconds);
+      List<Object> list = new ArrayList<>();
+      for (ArchitectureResult a : architectures) list.add(a.toJson(scenario.days, START));
+      m.put("architectures", list);
+      return m;
+    }
+
+    public String json() {
+      try {
+        return JSON.writeValueAsString(toJson());
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public Report run(Progress progress) {
+    return run(ARCHITECTURES, progress);
+  }
+
+  public Report run(List<String> architectures, Progress progress) {
+    List<ArchitectureResult> results = new ArrayList<>();
+    for (String name : architectures) {
+      ArchitectureRun run = switch (name) {
+        case "item-per-event" -> new ItemPerEventRun(scenario, schedule, START);
+        case "direct-chunked" -> new ChunkedRun(false, scenario, schedule, START);
+        case "spillway" -> new ChunkedRun(true, scenario, schedule, START);
+        default -> throw new io.spillway.domain.InvalidFieldException("architecture", name, "one of " + ARCHITECTURES);
+      };
+      results.add(run.run(progress));
+    }
+    return new Report(scenario, schedule.size(), results);
+  }
+
+  public List<JobSchedule.Planned> schedule() {
+    return schedule;
+  }
+}

@@ -1,0 +1,14 @@
+package io.spillway.bootstrap.simulation;
+
+/**
+ * One minute of a simulated architecture, as an operator's dashboard would show it.
+ *
+ * @param minute minutes since the simulation started
+ * @param backlogAgeSeconds the oldest record no consumer has checkpointed past (0 without a stream)
+ * @param writeUnitsPerSecond write units the table granted, averaged over the minute
+ * @param capacityUnitsPerSecond what the table grants per second at the minute's end
+ * @param bufferedBytes chunk bytes waiting in the producers' buffers
+ * @param risk the retention-risk level the live forecast gave (OK without a stream)
+ */
+public record TimelineRow(long minute, double backlogAgeSeconds, double writeUnitsPerSecond, double capacityUnitsPerSecond,
+    long bufferedBytes, long backlogBytes, int jobsAvailable, String risk) {}
