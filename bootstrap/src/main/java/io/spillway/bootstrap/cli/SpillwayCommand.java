@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SpillwayCommand.Version.class,
     description = "Lands the output of large analytics jobs in DynamoDB through a Kinesis buffer.",
-    subcommands = {DemoCommand.class, SimulateCommand.class, RunCommand.class, ConsumeCommand.class, BenchCommand.class, SetupCommand.class, LocalCommand.class})
+    subcommands = {DemoCommand.class, SimulateCommand.class, PlanCommand.class, RunCommand.class, ConsumeCommand.class, BenchCommand.class, SetupCommand.class, LocalCommand.class})
 public final class SpillwayCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
