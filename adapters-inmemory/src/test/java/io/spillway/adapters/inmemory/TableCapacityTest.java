@@ -131,4 +131,58 @@ class TableCapacityTest {
     assertThat(table.tryConsume("J#a#0", 1, later.plusSeconds(1))).as("refilled at the new rate").isTrue();
     assertThat(table.tryConsume("J#a#0", 1, later.plusSeconds(1))).isFalse();
   }
+
+  @Test
+  void anOnDemandTableAbsorbsTwiceItsPreviousPeakAndGrowsOnlyAfterThePeakSettles() {
+    TableCapacity table = new TableCapacity(TableCapacity.Settings.onDemand(), T, java.util.Optional.empty());
+
+    assertThat(table.tryConsumeItems(5_000, 1, T)).as("a new table absorbs 4,000 units a second").isEqualTo(4_000);
+    // saturate it for a while: the peak seen is 4,000 units a second
+    Instant t = T;
+    for (int s = 1; s <= 40 * 60; s++) {
+      t = T.plusSeconds(s);
+      table.tryConsumeItems(10_000, 1, t);
+    }
+    assertThat(table.writeUnitsPerSecond(t)).as("4,000 units a second held for 30 minutes became the previous peak").isEqualTo(8_000);
+    assertThat(table.tryConsumeItems(10_000, 1, t.plusSeconds(1))).isEqualTo(8_000);
+  }
+
+  @Test
+  void autoScalingRaisesCapacityMinutesAfterUtilizationStaysAboveTarget() {
+    TableCapacity table = new TableCapacity(TableCapacity.Settings.provisioned(100), T,
+        java.util.Optional.of(TableCapacity.AutoScaling.between(100, 1_000)));
+
+    Instant t = T;
+    for (int s = 1; s <= 60 * 4; s++) {
+      t = T.plusSeconds(s);
+      table.tryConsumeItems(1_000, 1, t);
+      if (s == 60 * 2) {
+        assertThat(table.writeUnitsPerSecond()).as("not yet: 2 minutes above target, then 3 to apply").isEqualTo(100);
+      }
+    }
+    for (int s = 60 * 4 + 1; s <= 60 * 7; s++) {
+      t = T.plusSeconds(s);
+      table.tryConsumeItems(1_000, 1, t);
+    }
+    assertThat(table.writeUnitsPerSecond()).as("raised to consumed / 70 %").isGreaterThan(100).isLessThanOrEqualTo(1_000);
+  }
+
+  @Test
+  void aCeilingCapsTheTableUntilLiftedAndAStormRefusesItsShareOfRequests() {
+    TableCapacity table = provisioned(1_000);
+    assertThat(table.tryConsumeItems(1_000, 1, T)).isEqualTo(1_000);
+    table.ceiling(10, T);
+    assertThat(table.tryConsumeItems(100, 1, T.plusSeconds(1))).as("a second at the 10 units left").isEqualTo(10);
+    table.ceiling(Double.POSITIVE_INFINITY, T.plusSeconds(2));
+    table.setWriteUnitsPerSecond(1_000, T.plusSeconds(2));
+    assertThat(table.tryConsumeItems(100, 1, T.plusSeconds(3))).isEqualTo(100);
+
+    table.storm(0.5, T.plusSeconds(100));
+    int refused = 0;
+    for (int i = 0; i < 100; i++) {
+      if (!table.tryConsume("J#a#" + i, 1, T.plusSeconds(4))) refused++;
+    }
+    assertThat(refused).isBetween(45, 55);
+    assertThat(table.tryConsume("J#b#0", 1, T.plusSeconds(100))).as("the storm is over").isTrue();
+  }
 }

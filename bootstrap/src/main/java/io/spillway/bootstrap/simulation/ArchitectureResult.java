@@ -71,6 +71,10 @@ public final class ArchitectureResult {
     return eventsBothStoredAndLost;
   }
 
+  public double producerStalledSeconds() {
+    return producerStalledSeconds;
+  }
+
   public long maxProducerBufferBytes() {
     return maxProducerBufferBytes;
   }
