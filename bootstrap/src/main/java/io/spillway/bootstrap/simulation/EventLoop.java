@@ -25,7 +25,6 @@ public final class EventLoop {
     return c != 0 ? c : Long.compare(a.order, b.order);
   });
   private long scheduled;
-  private long turns;
 
   public EventLoop(SimClock clock) {
     this.clock = clock;
@@ -41,7 +40,6 @@ public final class EventLoop {
       Turn t = queue.poll();
       clock.set(t.at);
       progress.accept(t.at);
-      turns++;
       Instant next = t.actor.act(t.at);
       if (next != null) {
         // a turn that slept ends later than it began: its next turn is never before that
@@ -50,9 +48,5 @@ public final class EventLoop {
       }
     }
     clock.set(end);
-  }
-
-  public long turns() {
-    return turns;
   }
 }

@@ -76,8 +76,4 @@ public final class Simulation {
     }
     return new Report(scenario, schedule.size(), results);
   }
-
-  public List<JobSchedule.Planned> schedule() {
-    return schedule;
-  }
 }
