@@ -15,6 +15,8 @@ import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
+import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.MetricsFactory;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
@@ -24,6 +26,10 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  * A Kinesis Client Library 3.x worker that feeds Spillway's ingest use case: many of them share a
  * stream's shards through leases kept in DynamoDB (table {@code applicationName}). Polling
  * retrieval by default, enhanced fan-out when asked.
+ *
+ * <p>Shards are balanced by lease count: each consumer process paces its writes to its own
+ * write-unit budget, so an even share of shards is an even share of that budget (KCL's default
+ * balances by CPU, which is neither what limits a consumer nor measurable off EC2, ECS and EKS).
  *
  * <p>A worker whose initialization fails is thrown away and built afresh rather than retried in
  * place: KCL 3.5.1 retries in place with its migration state already marked initialized, and the
@@ -47,18 +53,36 @@ public final class KclConsumer implements AutoCloseable {
    * @param workerId stable across restarts of one process (so it resumes its leases quickly)
    * @param idleBetweenReads polling pause when a shard has nothing new (~200 ms keeps latency low)
    * @param metrics KCL's own metrics: null for KCL's CloudWatch default (on AWS), {@link NullMetricsFactory} locally
+   * @param failover how soon a stopped worker's shards move to the others
+   * @param shardSyncPause KCL's pause after a shard sync that created leases: the worker that
+   *     creates a new stream's leases reads nothing for this long (KCL's default is a minute)
    */
   public record Settings(String streamName, String applicationName, String workerId, Retrieval retrieval,
-      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics) {
+      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics, KclFailover failover, Duration shardSyncPause) {
+    /** Failover on the local stand-ins: a stopped worker's shards move within about 20 s (36 s for a leader that died). */
+    public static final KclFailover LOCAL_FAILOVER = new KclFailover(Duration.ofSeconds(2));
+
     public Settings {
       Objects.requireNonNull(streamName, "streamName");
       Objects.requireNonNull(applicationName, "applicationName");
       Objects.requireNonNull(workerId, "workerId");
+      Objects.requireNonNull(failover, "failover");
+      Objects.requireNonNull(shardSyncPause, "shardSyncPause");
     }
 
     public static Settings local(String streamName, String applicationName, String workerId) {
       return new Settings(streamName, applicationName, workerId, Retrieval.POLLING, Duration.ofMillis(200), Duration.ofMillis(100),
-          new NullMetricsFactory());
+          new NullMetricsFactory(), LOCAL_FAILOVER, Duration.ofSeconds(1));
+    }
+
+    /** The same worker on AWS: KCL's own CloudWatch metrics, failover timers and shard-sync pause. */
+    public Settings onAws() {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, null, KclFailover.KCL_DEFAULT,
+          Duration.ofMinutes(1));
+    }
+
+    public Settings withFailover(KclFailover failover) {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
     }
   }
 
@@ -80,7 +104,8 @@ public final class KclConsumer implements AutoCloseable {
       CloudWatchAsyncClient cloudWatch) {
     KclConsumer consumer = new KclConsumer(watch -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch), settings.workerId());
     consumer.thread.start();
-    log.info("KCL worker {} started on stream {} (lease table {})", settings.workerId(), settings.streamName(), settings.applicationName());
+    log.info("KCL worker {} started on stream {} (lease table {}, failover time {})", settings.workerId(), settings.streamName(),
+        settings.applicationName(), settings.failover().failoverTime());
     return consumer;
   }
 
@@ -97,10 +122,13 @@ public final class KclConsumer implements AutoCloseable {
       retrieval.retrievalSpecificConfig(new FanOutConfig(kinesis).streamName(settings.streamName())
           .applicationName(settings.applicationName()));
     }
+    LeaseManagementConfig leases = configs.leaseManagementConfig().leaseAssignmentStrategy(LeaseAssignmentStrategy.LEASE_COUNT_BASED)
+        .shardSyncIntervalMillis(settings.shardSyncPause().toMillis());
+    settings.failover().applyTo(leases);
     return new Scheduler(
         configs.checkpointConfig(),
         configs.coordinatorConfig().maxInitializationAttempts(1).workerStateChangeListener(watch),
-        configs.leaseManagementConfig(),
+        leases,
         configs.lifecycleConfig(),
         settings.metrics() == null ? configs.metricsConfig() : configs.metricsConfig().metricsFactory(settings.metrics()),
         configs.processorConfig(),
@@ -130,8 +158,8 @@ public final class KclConsumer implements AutoCloseable {
 
   /**
    * Stops gracefully: processors checkpoint what is durable. The leases stay this worker's in the
-   * lease table until they expire; the leader then gives them to the workers still running. A
-   * leader gives up its lock at once.
+   * lease table until they expire; the leader then gives them to the workers still running (see
+   * {@link KclFailover}). A leader gives up its lock at once.
    */
   @Override
   public void close() {
