@@ -1,7 +1,9 @@
 package io.spillway.bootstrap.cli;
 
+import io.spillway.adapters.aws.kcl.KclFailover;
 import io.spillway.application.service.IngestService;
 import io.spillway.bootstrap.local.AwsPipeline;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,6 +31,10 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--shards", defaultValue = "4", description = "shards if the stream has to be created, local backend (default ${DEFAULT-VALUE})")
   int shards;
 
+  @Option(names = "--failover-seconds", description = "how soon a stopped consumer's shards move to the others: KCL's lease "
+      + "expiry, from which its other failover timers follow (default 10, KCL's own, on aws; 2 on local)")
+  Integer failoverSeconds;
+
   @Option(names = "--wcu", defaultValue = "20000", description = "write units per second this process paces itself to (default ${DEFAULT-VALUE})")
   double wcu;
 
@@ -37,7 +43,13 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Options.atLeast("--workers", workers, 1);
-    AwsPipeline pipeline = new AwsPipeline(aws.clients(backend), new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId));
+    KclFailover failover = null;
+    if (failoverSeconds != null) {
+      Options.atLeast("--failover-seconds", failoverSeconds, 1);
+      failover = new KclFailover(Duration.ofSeconds(failoverSeconds));
+    }
+    AwsPipeline pipeline = new AwsPipeline(aws.clients(backend),
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover));
     AutoCloseable consumers = pipeline.startConsumers();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import io.spillway.adapters.aws.dynamodb.DynamoDbDeadLetters;
 import io.spillway.adapters.aws.dynamodb.DynamoDbJobs;
 import io.spillway.adapters.aws.dynamodb.SpillwayTable;
 import io.spillway.adapters.aws.kcl.KclConsumer;
+import io.spillway.adapters.aws.kcl.KclFailover;
 import io.spillway.adapters.aws.kinesis.KinesisChunkStream;
 import io.spillway.adapters.aws.kinesis.KinesisStreams;
 import io.spillway.application.codec.Codecs;
@@ -37,10 +38,17 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  */
 public final class AwsPipeline implements Pipeline, AutoCloseable {
 
-  /** Names and sizes of one local setup. */
-  public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond, String workerId) {
+  /**
+   * Names and sizes of one setup.
+   *
+   * @param workerId KCL worker id, null for one from the host and the worker's slot
+   * @param failover how soon a stopped consumer's shards move to the others, null for the backend's
+   *     default ({@link KclConsumer.Settings#LOCAL_FAILOVER} on the stand-ins, {@link KclFailover#KCL_DEFAULT} on AWS)
+   */
+  public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond, String workerId,
+      KclFailover failover) {
     public Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond) {
-      this(streamName, tableName, shards, consumers, writeUnitsPerSecond, null);
+      this(streamName, tableName, shards, consumers, writeUnitsPerSecond, null, null);
     }
   }
 
@@ -126,9 +134,10 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
       String id = settings.workerId() == null ? workerId(i) : settings.consumers() == 1 ? settings.workerId() : settings.workerId() + "-" + i;
       KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), id);
       if (!clients.local()) {
-        // on AWS, KCL publishes its own metrics to CloudWatch
-        kcl = new KclConsumer.Settings(kcl.streamName(), kcl.applicationName(), kcl.workerId(), kcl.retrieval(), kcl.idleBetweenReads(),
-            kcl.retryPause(), null);
+        kcl = kcl.onAws();
+      }
+      if (settings.failover() != null) {
+        kcl = kcl.withFailover(settings.failover());
       }
       workers.add(KclConsumer.start(ingest, kcl, kinesis, dynamoAsync, cloudWatch));
     }

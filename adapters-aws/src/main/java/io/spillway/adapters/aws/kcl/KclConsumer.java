@@ -4,6 +4,7 @@ import io.spillway.application.port.in.Ingest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -13,6 +14,9 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
+import software.amazon.kinesis.leases.LeaseAssignmentStrategy;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.MetricsFactory;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
@@ -22,9 +26,21 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  * A Kinesis Client Library 3.x worker that feeds Spillway's ingest use case: many of them share a
  * stream's shards through leases kept in DynamoDB (table {@code applicationName}). Polling
  * retrieval by default, enhanced fan-out when asked.
+ *
+ * <p>Shards are balanced by lease count: each consumer process paces its writes to its own
+ * write-unit budget, so an even share of shards is an even share of that budget (KCL's default
+ * balances by CPU, which is neither what limits a consumer nor measurable off EC2, ECS and EKS).
+ *
+ * <p>A worker whose initialization fails is thrown away and built afresh rather than retried in
+ * place: KCL 3.5.1 retries in place with its migration state already marked initialized, and the
+ * retry then skips starting the worker's liveness reports and its lease assignment. Such a worker
+ * is never given a shard and, as leader, never reassigns a dead worker's. Workers started together
+ * on a new lease table hit this whenever one's creation of the lease-owner index meets another's.
  */
 public final class KclConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KclConsumer.class);
+  /** Fresh workers built after failed initializations before giving up (KCL's default attempts). */
+  private static final int INITIALIZATION_RUNS = 20;
 
   /** How records are fetched from the shards. */
   public enum Retrieval {
@@ -37,33 +53,64 @@ public final class KclConsumer implements AutoCloseable {
    * @param workerId stable across restarts of one process (so it resumes its leases quickly)
    * @param idleBetweenReads polling pause when a shard has nothing new (~200 ms keeps latency low)
    * @param metrics KCL's own metrics: null for KCL's CloudWatch default (on AWS), {@link NullMetricsFactory} locally
+   * @param failover how soon a stopped worker's shards move to the others
+   * @param shardSyncPause KCL's pause after a shard sync that created leases: the worker that
+   *     creates a new stream's leases reads nothing for this long (KCL's default is a minute)
    */
   public record Settings(String streamName, String applicationName, String workerId, Retrieval retrieval,
-      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics) {
+      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics, KclFailover failover, Duration shardSyncPause) {
+    /** Failover on the local stand-ins: a stopped worker's shards move within about 20 s (36 s for a leader that died). */
+    public static final KclFailover LOCAL_FAILOVER = new KclFailover(Duration.ofSeconds(2));
+
     public Settings {
       Objects.requireNonNull(streamName, "streamName");
       Objects.requireNonNull(applicationName, "applicationName");
       Objects.requireNonNull(workerId, "workerId");
+      Objects.requireNonNull(failover, "failover");
+      Objects.requireNonNull(shardSyncPause, "shardSyncPause");
     }
 
     public static Settings local(String streamName, String applicationName, String workerId) {
       return new Settings(streamName, applicationName, workerId, Retrieval.POLLING, Duration.ofMillis(200), Duration.ofMillis(100),
-          new NullMetricsFactory());
+          new NullMetricsFactory(), LOCAL_FAILOVER, Duration.ofSeconds(1));
+    }
+
+    /** The same worker on AWS: KCL's own CloudWatch metrics, failover timers and shard-sync pause. */
+    public Settings onAws() {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, null, KclFailover.KCL_DEFAULT,
+          Duration.ofMinutes(1));
+    }
+
+    public Settings withFailover(KclFailover failover) {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
     }
   }
 
-  private final Scheduler scheduler;
+  private final Function<InitializationWatch, Scheduler> workers;
+  private final String workerId;
   private final Thread thread;
+  private Scheduler scheduler;
+  private boolean closing;
 
-  private KclConsumer(Scheduler scheduler, String workerId) {
-    this.scheduler = scheduler;
-    this.thread = new Thread(scheduler, "kcl-scheduler-" + workerId);
+  private KclConsumer(Function<InitializationWatch, Scheduler> workers, String workerId) {
+    this.workers = workers;
+    this.workerId = workerId;
+    this.thread = new Thread(this::run, "kcl-scheduler-" + workerId);
     this.thread.setDaemon(true);
   }
 
   /** Builds and starts a worker. */
   public static KclConsumer start(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
       CloudWatchAsyncClient cloudWatch) {
+    KclConsumer consumer = new KclConsumer(watch -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch), settings.workerId());
+    consumer.thread.start();
+    log.info("KCL worker {} started on stream {} (lease table {}, failover time {})", settings.workerId(), settings.streamName(),
+        settings.applicationName(), settings.failover().failoverTime());
+    return consumer;
+  }
+
+  private static Scheduler scheduler(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
+      CloudWatchAsyncClient cloudWatch, InitializationWatch watch) {
     ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, dynamo, cloudWatch,
         settings.workerId(), () -> new IngestRecordProcessor(ingest, settings.retryPause()));
     var retrieval = configs.retrievalConfig()
@@ -75,28 +122,77 @@ public final class KclConsumer implements AutoCloseable {
       retrieval.retrievalSpecificConfig(new FanOutConfig(kinesis).streamName(settings.streamName())
           .applicationName(settings.applicationName()));
     }
-    Scheduler scheduler = new Scheduler(
+    LeaseManagementConfig leases = configs.leaseManagementConfig().leaseAssignmentStrategy(LeaseAssignmentStrategy.LEASE_COUNT_BASED)
+        .shardSyncIntervalMillis(settings.shardSyncPause().toMillis());
+    settings.failover().applyTo(leases);
+    return new Scheduler(
         configs.checkpointConfig(),
-        configs.coordinatorConfig(),
-        configs.leaseManagementConfig(),
+        configs.coordinatorConfig().maxInitializationAttempts(1).workerStateChangeListener(watch),
+        leases,
         configs.lifecycleConfig(),
         settings.metrics() == null ? configs.metricsConfig() : configs.metricsConfig().metricsFactory(settings.metrics()),
         configs.processorConfig(),
         retrieval);
-    KclConsumer consumer = new KclConsumer(scheduler, settings.workerId());
-    consumer.thread.start();
-    log.info("KCL worker {} started on stream {} (lease table {})", settings.workerId(), settings.streamName(), settings.applicationName());
-    return consumer;
   }
 
-  /** Stops gracefully: processors checkpoint what is durable and release their leases. */
+  /** Runs a worker until it is shut down, building a fresh one each time initialization fails. */
+  private void run() {
+    for (int run = 1; run <= INITIALIZATION_RUNS; run++) {
+      InitializationWatch watch = new InitializationWatch();
+      Scheduler next = workers.apply(watch);
+      synchronized (this) {
+        if (closing) {
+          return;
+        }
+        scheduler = next;
+      }
+      next.run();
+      if (watch.failure() == null) {
+        return;
+      }
+      log.warn("KCL worker {} did not initialize ({}); building it afresh ({}/{})", workerId, watch.failure().toString(), run,
+          INITIALIZATION_RUNS);
+    }
+    log.error("KCL worker {} did not initialize in {} runs; it consumes nothing", workerId, INITIALIZATION_RUNS);
+  }
+
+  /**
+   * Stops gracefully: processors checkpoint what is durable. The leases stay this worker's in the
+   * lease table until they expire; the leader then gives them to the workers still running (see
+   * {@link KclFailover}). A leader gives up its lock at once.
+   */
   @Override
   public void close() {
+    Scheduler current;
+    synchronized (this) {
+      closing = true;
+      current = scheduler;
+    }
+    if (current == null) {
+      return;
+    }
     try {
-      scheduler.startGracefulShutdown().get(60, TimeUnit.SECONDS);
+      current.startGracefulShutdown().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("graceful shutdown did not finish, stopping now: {}", e.toString());
-      scheduler.shutdown();
+      current.shutdown();
+    }
+  }
+
+  /** Remembers why a worker's (single) initialization attempt failed, if it did. */
+  private static final class InitializationWatch implements WorkerStateChangeListener {
+    private volatile Throwable failure;
+
+    @Override
+    public void onWorkerStateChange(WorkerState newState) {}
+
+    @Override
+    public void onAllInitializationAttemptsFailed(Throwable e) {
+      failure = e;
+    }
+
+    Throwable failure() {
+      return failure;
     }
   }
 }
