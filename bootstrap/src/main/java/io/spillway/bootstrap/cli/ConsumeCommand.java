@@ -38,6 +38,8 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--wcu", defaultValue = "20000", description = "write units per second this process paces itself to (default ${DEFAULT-VALUE})")
   double wcu;
 
+  @Mixin RetrievalOption retrieval;
+
   @Mixin AwsOptions aws;
 
   @Override
@@ -49,7 +51,7 @@ public final class ConsumeCommand implements Callable<Integer> {
       failover = new KclFailover(Duration.ofSeconds(failoverSeconds));
     }
     AwsPipeline pipeline = new AwsPipeline(aws.clients(backend),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover));
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()));
     AutoCloseable consumers = pipeline.startConsumers();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -43,6 +43,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin Workload workload;
 
+  @Mixin RetrievalOption retrieval;
+
   @Mixin AwsOptions aws;
 
   @Override
@@ -60,7 +62,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     try (AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000))) {
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000).withRetrieval(retrieval.retrieval()))) {
       return Summary.print(PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10)), json, "Spillway run: " + pipeline.describe());
     }
   }

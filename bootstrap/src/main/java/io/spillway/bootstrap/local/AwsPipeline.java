@@ -44,11 +44,20 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
    * @param workerId KCL worker id, null for one from the host and the worker's slot
    * @param failover how soon a stopped consumer's shards move to the others, null for the backend's
    *     default ({@link KclConsumer.Settings#LOCAL_FAILOVER} on the stand-ins, {@link KclFailover#KCL_DEFAULT} on AWS)
+   * @param retrieval how the consumers read the shards: polling, or enhanced fan-out
    */
   public record Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond, String workerId,
-      KclFailover failover) {
+      KclFailover failover, KclConsumer.Retrieval retrieval) {
+    public Settings {
+      java.util.Objects.requireNonNull(retrieval, "retrieval");
+    }
+
     public Settings(String streamName, String tableName, int shards, int consumers, double writeUnitsPerSecond) {
-      this(streamName, tableName, shards, consumers, writeUnitsPerSecond, null, null);
+      this(streamName, tableName, shards, consumers, writeUnitsPerSecond, null, null, KclConsumer.Retrieval.POLLING);
+    }
+
+    public Settings withRetrieval(KclConsumer.Retrieval retrieval) {
+      return new Settings(streamName, tableName, shards, consumers, writeUnitsPerSecond, workerId, failover, retrieval);
     }
   }
 
@@ -132,7 +141,8 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     List<KclConsumer> workers = new ArrayList<>();
     for (int i = 0; i < settings.consumers(); i++) {
       String id = settings.workerId() == null ? workerId(i) : settings.consumers() == 1 ? settings.workerId() : settings.workerId() + "-" + i;
-      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), id);
+      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), id)
+          .withRetrieval(settings.retrieval());
       if (!clients.local()) {
         kcl = kcl.onAws();
       }
@@ -159,7 +169,8 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
   public String describe() {
     return (clients.local() ? "local backend (SDK + KCL against DynamoDB Local and kinesis-mock)" : "aws backend") + ": stream "
         + settings.streamName() + " with "
-        + settings.shards() + " shards, table " + settings.tableName() + ", " + settings.consumers() + " KCL worker(s)";
+        + settings.shards() + " shards, table " + settings.tableName() + ", " + settings.consumers() + " KCL worker(s), "
+        + (settings.retrieval() == KclConsumer.Retrieval.POLLING ? "polling" : "enhanced fan-out");
   }
 
   @Override

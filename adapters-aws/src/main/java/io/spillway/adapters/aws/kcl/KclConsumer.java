@@ -44,7 +44,16 @@ public final class KclConsumer implements AutoCloseable {
 
   /** How records are fetched from the shards. */
   public enum Retrieval {
+    /**
+     * GetRecords on each shard, pausing {@code idleBetweenReads} when it has nothing new. Every
+     * polling application on a stream shares the shard's 2 MB/s and 5 reads/s of GetRecords.
+     */
     POLLING,
+    /**
+     * Enhanced fan-out: KCL registers a stream consumer named after the application and Kinesis
+     * pushes each shard's records over SubscribeToShard, 2 MB/s per shard for this consumer alone,
+     * at the price of consumer-shard hours and data retrieved.
+     */
     ENHANCED_FAN_OUT
   }
 
@@ -66,6 +75,7 @@ public final class KclConsumer implements AutoCloseable {
       Objects.requireNonNull(streamName, "streamName");
       Objects.requireNonNull(applicationName, "applicationName");
       Objects.requireNonNull(workerId, "workerId");
+      Objects.requireNonNull(retrieval, "retrieval");
       Objects.requireNonNull(failover, "failover");
       Objects.requireNonNull(shardSyncPause, "shardSyncPause");
     }
@@ -79,6 +89,11 @@ public final class KclConsumer implements AutoCloseable {
     public Settings onAws() {
       return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, null, KclFailover.KCL_DEFAULT,
           Duration.ofMinutes(1));
+    }
+
+    /** The same worker reading by {@code retrieval}. */
+    public Settings withRetrieval(Retrieval retrieval) {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
     }
 
     public Settings withFailover(KclFailover failover) {

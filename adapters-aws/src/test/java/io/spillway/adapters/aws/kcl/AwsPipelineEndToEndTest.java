@@ -31,17 +31,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
 
 /**
  * The whole pipeline on the real SDK and KCL: producer → kinesis-mock → KCL worker (leases in
  * DynamoDB Local) → DynamoDB Local → reader. Slow by nature: KCL's first start on an empty lease
- * table takes tens of seconds of fixed waits.
+ * table takes tens of seconds of fixed waits. Once with polling retrieval and once with enhanced
+ * fan-out (kinesis-mock serves SubscribeToShard since 0.6).
  */
 class AwsPipelineEndToEndTest {
 
-  @Test
-  void jobsGoThroughTheRealSdkAndKclAndReadBackExactly() throws Exception {
+  @ParameterizedTest
+  @EnumSource(KclConsumer.Retrieval.class)
+  void jobsGoThroughTheRealSdkAndKclAndReadBackExactly(KclConsumer.Retrieval retrieval) throws Exception {
     SpillwayTable table = LocalStandIns.freshTable();
     String stream = LocalStandIns.freshStream(3);
     var clock = LocalStandIns.wallClock();
@@ -72,10 +76,17 @@ class AwsPipelineEndToEndTest {
       produced.add(events);
     }
 
-    try (KclConsumer worker = KclConsumer.start(ingest, KclConsumer.Settings.local(stream, "spillway-e2e-" + stream, "worker-1"),
+    String application = "spillway-e2e-" + stream;
+    try (KclConsumer worker = KclConsumer.start(ingest, KclConsumer.Settings.local(stream, application, "worker-1").withRetrieval(retrieval),
         LocalStandIns.kinesis(), LocalStandIns.dynamoAsync(), LocalStandIns.cloudWatch())) {
       LocalStandIns.await(Duration.ofMinutes(4), () -> ids.stream().allMatch(id -> jobs.find(id).orElseThrow().status() == JobStatus.AVAILABLE));
     }
+
+    // fan-out reads through a stream consumer that KCL registered under the application's name; polling registers none
+    String streamArn = LocalStandIns.kinesis().describeStreamSummary(r -> r.streamName(stream)).get().streamDescriptionSummary().streamARN();
+    List<String> registered = LocalStandIns.kinesis().listStreamConsumers(r -> r.streamARN(streamArn)).get().consumers().stream()
+        .map(Consumer::consumerName).toList();
+    assertThat(registered).isEqualTo(retrieval == KclConsumer.Retrieval.ENHANCED_FAN_OUT ? List.of(application) : List.of());
 
     try (DatasetService datasets = new DatasetService(jobs, chunks, codecs, 2)) {
       for (int j = 0; j < ids.size(); j++) {
