@@ -60,6 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin LocalCommand.Home home;
 
+  @picocli.CommandLine.Mixin RetrievalOption retrieval;
+
   private static final int BUCKETS = 4;
 
   @Override
@@ -149,7 +151,8 @@ public final class BenchCommand implements Callable<Integer> {
     for (int j = 0; j < jobs; j++) {
       perJob.add(new AnalyticsEvents(new JobId("lb-" + run + "-" + j), 11 + j, start).next(n / jobs));
     }
-    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(home.standIns().requireRunning(), perJob, BUCKETS, threads);
+    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(home.standIns().requireRunning(), perJob, BUCKETS, threads,
+        retrieval.retrieval());
     if (json) {
       System.out.println(Json.of(out));
     } else {

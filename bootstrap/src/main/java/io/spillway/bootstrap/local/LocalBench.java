@@ -1,6 +1,7 @@
 package io.spillway.bootstrap.local;
 
 import io.spillway.adapters.aws.dynamodb.SpillwayTable;
+import io.spillway.adapters.aws.kcl.KclConsumer;
 import io.spillway.application.port.in.OpenJob;
 import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.IngestService;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 /**
  * The same events, side by side in one run on the local stand-ins: through Spillway's chunked
@@ -37,12 +39,28 @@ public final class LocalBench {
 
   private LocalBench() {}
 
-  public static Map<String, Object> run(LocalStandIns.State state, List<List<Event>> perJob, int buckets, int threads) throws Exception {
+  /**
+   * Measures both sides on a stream and tables of this run's own, and deletes them afterwards:
+   * kinesis-mock refuses streams past 50 shards in all, and DynamoDB Local keeps every table in
+   * the stand-ins' memory.
+   */
+  public static Map<String, Object> run(LocalStandIns.State state, List<List<Event>> perJob, int buckets, int threads,
+      KclConsumer.Retrieval retrieval) throws Exception {
     String suffix = Long.toString(System.currentTimeMillis(), 36);
+    try {
+      return measure(state, suffix, perJob, buckets, threads, retrieval);
+    } finally {
+      discard(state, suffix);
+    }
+  }
+
+  private static Map<String, Object> measure(LocalStandIns.State state, String suffix, List<List<Event>> perJob, int buckets, int threads,
+      KclConsumer.Retrieval retrieval) throws Exception {
     long total = perJob.stream().mapToLong(List::size).sum();
     Side spillway;
     boolean verified = true;
-    try (AwsPipeline pipeline = new AwsPipeline(AwsClients.local(state), new AwsPipeline.Settings("bench-" + suffix, "bench-" + suffix, 4, 1, 1e9))) {
+    try (AwsPipeline pipeline = new AwsPipeline(AwsClients.local(state), new AwsPipeline.Settings("bench-" + suffix, "bench-" + suffix, 4, 1, 1e9)
+        .withRetrieval(retrieval))) {
       try (AutoCloseable consumers = pipeline.startConsumers()) {
         JobId warm = new JobId("warm-" + suffix);
         pipeline.intake().open(new OpenJob(Optional.of(warm), "warm-up", JobClass.STANDARD, 1));
@@ -104,6 +122,7 @@ public final class LocalBench {
     out.put("backend", "local");
     out.put("events", total);
     out.put("jobs", perJob.size());
+    out.put("retrieval", retrieval == KclConsumer.Retrieval.POLLING ? "polling" : "efo");
     out.put("eventsPerSecond", Math.round(spillway.eventsPerSecond()));
     out.put("eventsPerSecondItemPerEvent", Math.round(baseline.eventsPerSecond()));
     out.put("speedup", round(spillway.eventsPerSecond() / baseline.eventsPerSecond(), 1));
@@ -150,6 +169,31 @@ public final class LocalBench {
       }
       pipeline.intake().flushLingering();
       Thread.sleep(20);
+    }
+  }
+
+  /** Deletes the run's stream (with its fan-out consumer), its two tables and KCL's three; what is already gone is skipped. */
+  private static void discard(LocalStandIns.State state, String suffix) {
+    String stream = "bench-" + suffix;
+    String application = "spillway-" + stream;
+    try (AwsClients clients = AwsClients.local(state)) {
+      try {
+        clients.kinesis().deleteStream(r -> r.streamName(stream).enforceConsumerDeletion(true)).join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (!(e.getCause() instanceof ResourceNotFoundException)) {
+          System.err.println("spillway bench: could not delete stream " + stream + ": " + e.getCause());
+        }
+      }
+      for (String table : List.of(stream, "bench-item-per-event-" + suffix, application, application + "-WorkerMetricStats",
+          application + "-CoordinatorState")) {
+        try {
+          clients.dynamo().deleteTable(r -> r.tableName(table));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+          // never created (the run stopped before it)
+        } catch (RuntimeException e) {
+          System.err.println("spillway bench: could not delete table " + table + ": " + e);
+        }
+      }
     }
   }
 

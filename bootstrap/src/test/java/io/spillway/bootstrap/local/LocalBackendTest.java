@@ -10,12 +10,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The local backend as a user drives it: {@code local up}, {@code run --backend local}, {@code local
- * down} — real processes (DynamoDB Local served on loopback, kinesis-mock under Node.js), the real
+ * The local backend as a user drives it: {@code local up}, {@code run --backend local}, {@code bench
+ * --backend local}, {@code local down} — real processes (DynamoDB Local served on loopback, kinesis-mock under Node.js), the real
  * SDK and KCL. Slow: KCL's first start on an empty lease table waits tens of seconds.
  */
 class LocalBackendTest {
@@ -58,6 +59,21 @@ class LocalBackendTest {
       assertThat(summary.get("eventsLost").asLong()).isZero();
       assertThat(summary.get("readBackVerified").asBoolean()).isTrue();
       assertThat(summary.get("wcuConsumed").asDouble()).isPositive().isLessThan(summary.get("wcuItemPerEvent").asDouble());
+
+      // the side-by-side bench prints its fields from a real run (its figures live in docs/benchmarks.md, not here)
+      Result bench = spillway("bench", "--backend", "local", "--events", "20000", "--json", "--home", home.toString());
+      assertThat(bench.exit()).as(bench.out()).isZero();
+      JsonNode figures = json.readTree(bench.out());
+      for (String field : List.of("eventsPerSecond", "eventsPerSecondItemPerEvent", "speedup", "wcuRatio", "requestRatio")) {
+        assertThat(figures.get(field)).as(field).isNotNull();
+        assertThat(figures.get(field).asDouble()).as(field).isPositive();
+      }
+      assertThat(figures.get("readBackVerified").asBoolean()).isTrue();
+      // every ~345-byte event is one write unit as its own item, as DynamoDB Local charged it and as modelled
+      assertThat(figures.get("wcuItemPerEvent").asDouble()).isEqualTo(20_000.0);
+      assertThat(figures.get("wcuItemPerEventModelled").asLong()).isEqualTo(20_000L);
+      assertThat(figures.get("wcuRatio").asDouble()).isGreaterThan(1.0);
+      assertThat(figures.get("requestRatio").asDouble()).isGreaterThan(1.0);
     } finally {
       assertThat(spillway("local", "down", "--home", home.toString()).out()).contains("stopped");
     }
