@@ -84,7 +84,12 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
   @Override
   public void leaseLost(LeaseLostInput input) {
     leaseLost = true;
-    log.info("{}: lease lost; another worker resumes from the last checkpoint ({})", shardId, lastCheckpointed);
+    if (stopping) {
+      // KCL ends every lease this way once a requested shutdown has checkpointed
+      log.info("{}: stopped at checkpoint {}", shardId, lastCheckpointed);
+    } else {
+      log.info("{}: lease lost; another worker resumes from the last checkpoint ({})", shardId, lastCheckpointed);
+    }
   }
 
   @Override
