@@ -85,7 +85,7 @@ class ConsumerProcessesTest {
 
   /** A consumer process: what it prints (stdout) goes next to the stand-ins' state, what it logs (stderr) to {@link #LOGS}. */
   private record Consumer(String workerId, Process process, Path out, Path log) {
-    /** Whether it reads the shard now: a record processor for it started ("processing shardId-… from") and did not lose it since. */
+    /** Whether it reads the shard now: a record processor for it started ("processing shardId-… from") and did not lose or stop it since. */
     boolean reads(String shard) {
       String logged;
       try {
@@ -93,7 +93,8 @@ class ConsumerProcessesTest {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return occurrences(logged, "processing " + shard + " from ") > occurrences(logged, shard + ": lease lost");
+      return occurrences(logged, "processing " + shard + " from ")
+          > occurrences(logged, shard + ": lease lost") + occurrences(logged, shard + ": stopped at checkpoint");
     }
 
     private static int occurrences(String text, String part) {
