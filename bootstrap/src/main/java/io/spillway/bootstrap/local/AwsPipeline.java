@@ -141,7 +141,7 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     List<KclConsumer> workers = new ArrayList<>();
     for (int i = 0; i < settings.consumers(); i++) {
       String id = settings.workerId() == null ? workerId(i) : settings.consumers() == 1 ? settings.workerId() : settings.workerId() + "-" + i;
-      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), "spillway-" + settings.streamName(), id)
+      KclConsumer.Settings kcl = KclConsumer.Settings.local(settings.streamName(), consumerApplication(settings.streamName()), id)
           .withRetrieval(settings.retrieval());
       if (!clients.local()) {
         kcl = kcl.onAws();
@@ -152,6 +152,11 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
       workers.add(KclConsumer.start(ingest, kcl, kinesis, dynamoAsync, cloudWatch));
     }
     return () -> workers.forEach(KclConsumer::close);
+  }
+
+  /** The KCL application (lease table, fan-out consumer) of a stream's consumers. */
+  public static String consumerApplication(String streamName) {
+    return "spillway-" + streamName;
   }
 
   /** Stable for one host and worker slot, so a restarted worker finds its leases at once. */

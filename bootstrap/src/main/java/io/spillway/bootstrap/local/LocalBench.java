@@ -175,7 +175,6 @@ public final class LocalBench {
   /** Deletes the run's stream (with its fan-out consumer), its two tables and KCL's three; what is already gone is skipped. */
   private static void discard(LocalStandIns.State state, String suffix) {
     String stream = "bench-" + suffix;
-    String application = "spillway-" + stream;
     try (AwsClients clients = AwsClients.local(state)) {
       try {
         clients.kinesis().deleteStream(r -> r.streamName(stream).enforceConsumerDeletion(true)).join();
@@ -184,8 +183,9 @@ public final class LocalBench {
           System.err.println("spillway bench: could not delete stream " + stream + ": " + e.getCause());
         }
       }
-      for (String table : List.of(stream, "bench-item-per-event-" + suffix, application, application + "-WorkerMetricStats",
-          application + "-CoordinatorState")) {
+      List<String> tables = new ArrayList<>(List.of(stream, "bench-item-per-event-" + suffix));
+      tables.addAll(KclConsumer.tablesOf(AwsPipeline.consumerApplication(stream)));
+      for (String table : tables) {
         try {
           clients.dynamo().deleteTable(r -> r.tableName(table));
         } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {

@@ -222,7 +222,7 @@ class ConsumerProcessesTest {
     String run = "failover-" + how.name().toLowerCase() + "-" + Long.toString(System.currentTimeMillis(), 36);
     try (AwsPipeline producer = new AwsPipeline(AwsClients.local(state), new AwsPipeline.Settings(run, run, 4, 1, 1e9))) {
       DynamoDbChunks chunks = new DynamoDbChunks(new SpillwayTable(producer.clientsForTests().dynamo(), run), new SystemClock(), Optional.empty());
-      KclLeases leases = new KclLeases(producer.clientsForTests().dynamo(), "spillway-" + run);
+      KclLeases leases = new KclLeases(producer.clientsForTests().dynamo(), AwsPipeline.consumerApplication(run));
       long started = System.nanoTime();
       Map<String, Consumer> consumers = Map.of("failover-a", consumer(run, run, "failover-a"), "failover-b", consumer(run, run, "failover-b"));
       // KCL waits up to 30 s for a lease table someone else may fill before it creates the leases

@@ -2,6 +2,7 @@ package io.spillway.adapters.aws.kcl;
 
 import io.spillway.application.port.in.Ingest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -99,6 +100,11 @@ public final class KclConsumer implements AutoCloseable {
     public Settings withFailover(KclFailover failover) {
       return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
     }
+  }
+
+  /** The DynamoDB tables KCL 3.x keeps for an application: leases, worker metrics, coordinator state. */
+  public static List<String> tablesOf(String applicationName) {
+    return List.of(applicationName, applicationName + "-WorkerMetricStats", applicationName + "-CoordinatorState");
   }
 
   private final Function<InitializationWatch, Scheduler> workers;
