@@ -28,7 +28,7 @@ public final class InMemoryDeadLetters implements DeadLetters {
   }
 
   private static DeadLetter copy(DeadLetter d) {
-    return new DeadLetter(d.source(), d.position(), d.reason(), d.detail(), d.record().clone(), d.at());
+    return new DeadLetter(d.source(), d.position(), d.reason(), d.detail(), d.record().clone(), d.recordLength(), d.sha256(), d.at());
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.spillway.adapters.inmemory;
 
 import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.StoredChunks;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.Manifest;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class InMemoryJobs implements Jobs {
   private final ConcurrentMap<JobId, Job> jobs = new ConcurrentHashMap<>();
   private final ConcurrentMap<JobId, Manifest> manifests = new ConcurrentHashMap<>();
+  private final ConcurrentMap<JobId, Long> stored = new ConcurrentHashMap<>();
 
   @Override
   public boolean create(Job job) {
@@ -58,6 +61,33 @@ public final class InMemoryJobs implements Jobs {
   @Override
   public Optional<Manifest> manifest(JobId id) {
     return Optional.ofNullable(manifests.get(id));
+  }
+
+  @Override
+  public Optional<StoredChunks> addStored(JobId id, long chunks) {
+    if (chunks < 0) {
+      throw new IllegalArgumentException("chunks stored cannot be negative: " + chunks);
+    }
+    // the job and its count are read in one step, as DynamoDB's UpdateItem returns them
+    synchronized (stored) {
+      Job job = jobs.get(id);
+      if (job == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new StoredChunks(job, stored.merge(id, chunks, Long::sum)));
+    }
+  }
+
+  @Override
+  public Optional<StoredChunks> progress(JobId id) {
+    synchronized (stored) {
+      return Optional.ofNullable(jobs.get(id)).map(job -> new StoredChunks(job, stored.getOrDefault(id, 0L)));
+    }
+  }
+
+  @Override
+  public List<JobId> sealed() {
+    return jobs.values().stream().filter(j -> j.status() == JobStatus.SEALED).map(Job::id).sorted().toList();
   }
 
   @Override

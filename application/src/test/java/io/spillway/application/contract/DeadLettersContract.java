@@ -26,7 +26,7 @@ public abstract class DeadLettersContract {
     for (int i = 0; i < record.length; i++) {
       record[i] = (byte) (i * 31 + n);
     }
-    return new DeadLetter(source, position, "CHECKSUM_MISMATCH", "declared CRC32C 0000000" + n + ", computed ffffffff", record, T0.plusSeconds(n));
+    return DeadLetter.of(source, position, "CHECKSUM_MISMATCH", "declared CRC32C 0000000" + n + ", computed ffffffff", record, T0.plusSeconds(n));
   }
 
   static List<DeadLetter> letters(int count) {
@@ -79,7 +79,7 @@ public abstract class DeadLettersContract {
   void aSecondLetterForTheSameSourceAndPositionIsIgnored() {
     DeadLetters store = newDeadLetters();
     DeadLetter first = letter("shardId-000000000001", "00000000000000000042", 1);
-    DeadLetter second = new DeadLetter(first.source(), first.position(), "MALFORMED", "other detail", new byte[] {1, 2, 3}, first.at().plusSeconds(60));
+    DeadLetter second = DeadLetter.of(first.source(), first.position(), "MALFORMED", "other detail", new byte[] {1, 2, 3}, first.at().plusSeconds(60));
 
     store.add(first);
     store.add(first);
@@ -120,7 +120,7 @@ public abstract class DeadLettersContract {
   @Test
   void anEmptyRecordIsKept() {
     DeadLetters store = newDeadLetters();
-    DeadLetter empty = new DeadLetter("shardId-000000000000", "00000000000000000001", "TOO_SHORT", "record of 0 bytes", new byte[0], T0);
+    DeadLetter empty = DeadLetter.of("shardId-000000000000", "00000000000000000001", "TOO_SHORT", "record of 0 bytes", new byte[0], T0);
 
     store.add(empty);
 
@@ -140,5 +140,38 @@ public abstract class DeadLettersContract {
 
     listed.record()[1] ^= 0x5A;
     assertThat(store.list(1).get(0).record()).as("after a reader changed its array").isEqualTo(original);
+  }
+
+  @Test
+  void aRecordLargerThanAnItemIsKeptAsItsHeadWithItsLengthAndDigest() {
+    DeadLetters store = newDeadLetters();
+    byte[] huge = new byte[990 * 1024];
+    new java.util.Random(7).nextBytes(huge);
+    DeadLetter letter = DeadLetter.of("shardId-000000000003", "00000000000000000077", "PAYLOAD_TOO_LARGE", "x".repeat(5_000), huge, T0);
+
+    store.add(letter);
+
+    DeadLetter listed = store.list(1).get(0);
+    assertThat(listed.truncated()).isTrue();
+    assertThat(listed.recordLength()).isEqualTo(huge.length);
+    assertThat(listed.record()).isEqualTo(java.util.Arrays.copyOf(huge, DeadLetter.KEPT_BYTES));
+    assertThat(listed.sha256()).isEqualTo(DeadLetter.sha256(huge)).hasSize(64);
+    assertThat(listed.detail()).hasSize(DeadLetter.DETAIL_CHARS).endsWith("…");
+    assertThat(listed.reason()).isEqualTo("PAYLOAD_TOO_LARGE");
+    assertThat(store.count()).isEqualTo(1);
+  }
+
+  @Test
+  void aRecordOfExactlyTheKeptSizeIsKeptWhole() {
+    DeadLetters store = newDeadLetters();
+    byte[] record = new byte[DeadLetter.KEPT_BYTES];
+    java.util.Arrays.fill(record, (byte) 0x42);
+    DeadLetter letter = DeadLetter.of("shardId-000000000004", "00000000000000000078", "BAD_MAGIC", "not a chunk", record, T0);
+
+    store.add(letter);
+
+    DeadLetter listed = store.list(1).get(0);
+    assertThat(listed.truncated()).isFalse();
+    assertThat(listed).isEqualTo(letter);
   }
 }

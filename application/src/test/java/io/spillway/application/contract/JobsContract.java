@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.StoredChunks;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobClass;
 import io.spillway.domain.job.JobId;
@@ -198,5 +199,103 @@ public abstract class JobsContract {
 
     assertThat(listed).extracting(j -> j.id().value()).containsExactly("job-10", "job-9", "job-A", "job-_", "job-a", "job-a.1", "job-b");
     assertThat(listed).contains(producing).doesNotContain(a);
+  }
+
+  @Test
+  void storedChunksAddUpAcrossCallsAndComeBackWithTheJob() {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+
+    assertThat(jobs.progress(job.id())).contains(new StoredChunks(job, 0));
+    assertThat(jobs.addStored(job.id(), 3)).contains(new StoredChunks(job, 3));
+    assertThat(jobs.addStored(job.id(), 4)).contains(new StoredChunks(job, 7));
+    assertThat(jobs.addStored(job.id(), 0)).contains(new StoredChunks(job, 7));
+    assertThat(jobs.progress(job.id())).contains(new StoredChunks(job, 7));
+  }
+
+  @Test
+  void storedChunksOfAnUnknownJobAreRefusedAndCreateNothing() {
+    Jobs jobs = newJobs();
+
+    assertThat(jobs.addStored(JobId.of("job-ghost"), 2)).isEmpty();
+
+    assertThat(jobs.progress(JobId.of("job-ghost"))).isEmpty();
+    assertThat(jobs.find(JobId.of("job-ghost"))).isEmpty();
+    assertThat(jobs.list()).isEmpty();
+  }
+
+  @Test
+  void aStatusMoveKeepsTheCountOfStoredChunks() {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+    jobs.addStored(job.id(), 5);
+    Job sealed = job.transitionTo(JobStatus.SEALED, T0.plusSeconds(1));
+
+    assertThat(jobs.replace(job, sealed)).isTrue();
+
+    assertThat(jobs.progress(job.id())).contains(new StoredChunks(sealed, 5));
+    assertThat(jobs.addStored(job.id(), 1)).contains(new StoredChunks(sealed, 6));
+  }
+
+  @Test
+  void countsFromManyThreadsAreNotLost() throws Exception {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+    int threads = 4;
+    int each = 25;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            jobs.addStored(job.id(), 1);
+          }
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(jobs.progress(job.id()).orElseThrow().stored()).isEqualTo((long) threads * each);
+  }
+
+  @Test
+  void theSealedListHoldsExactlyTheJobsSealedNow() {
+    Jobs jobs = newJobs();
+    Job a = submitted("job-a");
+    Job b = submitted("job-b");
+    Job c = submitted("job-c");
+    List.of(a, b, c).forEach(jobs::create);
+    Job aSealed = a.transitionTo(JobStatus.SEALED, T0.plusSeconds(1));
+    Job bSealed = b.transitionTo(JobStatus.SEALED, T0.plusSeconds(1));
+    jobs.replace(a, aSealed);
+    jobs.replace(b, bSealed);
+
+    assertThat(jobs.sealed()).containsExactly(a.id(), b.id());
+
+    jobs.replace(aSealed, aSealed.transitionTo(JobStatus.AVAILABLE, T0.plusSeconds(2)));
+    jobs.replace(bSealed, bSealed.transitionTo(JobStatus.INCOMPLETE, T0.plusSeconds(2)));
+    assertThat(jobs.sealed()).isEmpty();
+    assertThat(jobs.list()).extracting(Job::id).containsExactly(a.id(), b.id(), c.id());
+  }
+
+  @Test
+  void aRefusedSealLeavesTheJobOffTheSealedList() {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+    Job failed = job.transitionTo(JobStatus.FAILED, T0.plusSeconds(1));
+    jobs.replace(job, failed);
+
+    assertThat(jobs.replace(job, job.transitionTo(JobStatus.SEALED, T0.plusSeconds(2)))).as("stale seal").isFalse();
+
+    assertThat(jobs.sealed()).isEmpty();
   }
 }

@@ -65,7 +65,10 @@ public final class DynamoDbChunks implements Chunks {
       if (Failures.isThrottling(e)) {
         return new PutOutcome.Throttled(e.getMessage());
       }
-      throw Failures.classify("PutItem of chunk " + chunk.id(), e);
+      if (Failures.isItemTooLarge(e)) {
+        return new PutOutcome.Refused("ITEM_TOO_LARGE", "DynamoDB refused chunk " + chunk.id() + ": " + e.getMessage());
+      }
+      throw Failures.classify(table.name(), "PutItem of chunk " + chunk.id(), e);
     }
   }
 
@@ -85,7 +88,7 @@ public final class DynamoDbChunks implements Chunks {
       return table.client().queryPaginator(query).items().stream()
           .map(item -> ChunkFormat.parse(item.get(StoredItemLayout.CHUNK).b().asByteArray()));
     } catch (SdkException e) {
-      throw Failures.classify("Query of " + job + " bucket " + bucket, e);
+      throw Failures.classify(table.name(), "Query of " + job + " bucket " + bucket, e);
     }
   }
 
@@ -103,7 +106,7 @@ public final class DynamoDbChunks implements Chunks {
     try {
       return table.client().queryPaginator(query).stream().mapToLong(page -> page.count()).sum();
     } catch (SdkException e) {
-      throw Failures.classify("Query (count) of " + job + " bucket " + bucket, e);
+      throw Failures.classify(table.name(), "Query (count) of " + job + " bucket " + bucket, e);
     }
   }
 }

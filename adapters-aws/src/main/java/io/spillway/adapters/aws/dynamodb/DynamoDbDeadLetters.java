@@ -17,7 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 /**
  * Dead letters in the Spillway table, all under {@code pk = DLQ}, one item per stream position
  * ({@code sk} = length-prefixed source, then position), so a letter written twice is stored once.
- * Poison records are rare: listing reads the partition and orders it by arrival.
+ * Poison records are rare: listing reads the partition and orders it by arrival. A letter holds at
+ * most {@link DeadLetter#KEPT_BYTES} of its record (with the whole record's length and SHA-256), so
+ * it always fits one item and can always be written.
  */
 public final class DynamoDbDeadLetters implements DeadLetters {
   static final String PARTITION = "DLQ";
@@ -38,6 +40,8 @@ public final class DynamoDbDeadLetters implements DeadLetters {
     item.put("reason", AttributeValue.fromS(letter.reason()));
     item.put("detail", AttributeValue.fromS(letter.detail()));
     item.put("record", AttributeValue.fromB(SdkBytes.fromByteArray(letter.record())));
+    item.put("recordLength", AttributeValue.fromN(Long.toString(letter.recordLength())));
+    item.put("sha256", AttributeValue.fromS(letter.sha256()));
     item.put("atSecond", AttributeValue.fromN(Long.toString(letter.at().getEpochSecond())));
     item.put("atNano", AttributeValue.fromN(Integer.toString(letter.at().getNano())));
     try {
@@ -45,7 +49,7 @@ public final class DynamoDbDeadLetters implements DeadLetters {
     } catch (ConditionalCheckFailedException alreadyThere) {
       // the same position was dead-lettered before (a redelivery): keep the first letter
     } catch (SdkException e) {
-      throw Failures.classify("PutItem of a dead letter", e);
+      throw Failures.classify(table.name(), "PutItem of a dead letter", e);
     }
   }
 
@@ -57,7 +61,7 @@ public final class DynamoDbDeadLetters implements DeadLetters {
               .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PARTITION))).consistentRead(true))
           .items().forEach(item -> all.add(letter(item)));
     } catch (SdkException e) {
-      throw Failures.classify("Query of dead letters", e);
+      throw Failures.classify(table.name(), "Query of dead letters", e);
     }
     all.sort(Comparator.comparing(DeadLetter::at));
     return all.size() <= limit ? all : new ArrayList<>(all.subList(0, Math.max(0, limit)));
@@ -70,13 +74,13 @@ public final class DynamoDbDeadLetters implements DeadLetters {
               .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(PARTITION))).select(Select.COUNT).consistentRead(true))
           .stream().mapToLong(page -> page.count()).sum();
     } catch (SdkException e) {
-      throw Failures.classify("Query (count) of dead letters", e);
+      throw Failures.classify(table.name(), "Query (count) of dead letters", e);
     }
   }
 
   private static DeadLetter letter(Map<String, AttributeValue> item) {
     return new DeadLetter(item.get("source").s(), item.get("position").s(), item.get("reason").s(), item.get("detail").s(),
-        item.get("record").b().asByteArray(),
+        item.get("record").b().asByteArray(), Long.parseLong(item.get("recordLength").n()), item.get("sha256").s(),
         Instant.ofEpochSecond(Long.parseLong(item.get("atSecond").n()), Long.parseLong(item.get("atNano").n())));
   }
 }

@@ -1,6 +1,7 @@
 package io.spillway.adapters.aws.dynamodb;
 
 import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.StoredChunks;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobClass;
 import io.spillway.domain.job.JobId;
@@ -16,16 +17,26 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Job records ({@code pk = JOB#id, sk = META}) and manifests ({@code sk = MANIFEST}) in the
- * Spillway table. Status moves are conditional puts on the status read before, so two consumers
- * racing to mark a job AVAILABLE cannot both win, and a stale writer changes nothing.
+ * Spillway table. Status moves are conditional updates on the status read before, so two
+ * consumers racing to mark a job AVAILABLE cannot both win, and a stale writer changes nothing.
+ * The job record also holds the count of its chunks stored (an atomic {@code ADD} from every
+ * consumer), and the jobs SEALED now are listed under {@code pk = SEALED} for the completion sweep.
  */
 public final class DynamoDbJobs implements Jobs {
   static final String JOB_PREFIX = "JOB#";
   static final String META = "META";
   static final String MANIFEST = "MANIFEST";
+  /** The partition listing the jobs SEALED now, one item per job ({@code sk} = job id). */
+  static final String SEALED_PARTITION = "SEALED";
+  /** The job record's count of stored chunks, added to by every consumer. */
+  static final String STORED = "storedChunks";
+  private static final Logger log = LoggerFactory.getLogger(DynamoDbJobs.class);
 
   private final SpillwayTable table;
 
@@ -41,7 +52,7 @@ public final class DynamoDbJobs implements Jobs {
     } catch (ConditionalCheckFailedException exists) {
       return false;
     } catch (SdkException e) {
-      throw Failures.classify("PutItem of job " + job.id(), e);
+      throw Failures.classify(table.name(), "PutItem of job " + job.id(), e);
     }
   }
 
@@ -55,17 +66,114 @@ public final class DynamoDbJobs implements Jobs {
     if (!current.id().equals(next.id())) {
       throw new IllegalArgumentException("replace must keep the job id: " + current.id() + " vs " + next.id());
     }
+    boolean sealing = next.status() == JobStatus.SEALED && current.status() != JobStatus.SEALED;
+    if (sealing) {
+      // listed before the status says SEALED, so a sweep can never miss a sealed job
+      putSealedMarker(next.id());
+    }
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    StringBuilder set = new StringBuilder();
+    jobItem(next).forEach((attribute, value) -> {
+      if (attribute.equals("pk") || attribute.equals("sk")) {
+        return;
+      }
+      names.put("#" + attribute, attribute);
+      values.put(":" + attribute, value);
+      set.append(set.length() == 0 ? "SET " : ", ").append('#').append(attribute).append(" = :").append(attribute);
+    });
+    values.put(":current", AttributeValue.fromS(current.status().name()));
     try {
-      table.client().putItem(r -> r.tableName(table.name()).item(jobItem(next))
+      // an update, not a put: the count of stored chunks on the same item stays as it is
+      table.client().updateItem(r -> r.tableName(table.name()).key(key(next.id(), META))
+          .updateExpression(set.toString())
           .conditionExpression("#status = :current")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":current", AttributeValue.fromS(current.status().name()))));
-      return true;
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values));
     } catch (ConditionalCheckFailedException stale) {
       return false;
     } catch (SdkException e) {
-      throw Failures.classify("conditional PutItem of job " + next.id(), e);
+      throw Failures.classify(table.name(), "conditional UpdateItem of job " + next.id(), e);
     }
+    if (current.status() == JobStatus.SEALED && next.status() != JobStatus.SEALED) {
+      deleteSealedMarker(next.id());
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<StoredChunks> addStored(JobId id, long chunks) {
+    if (chunks < 0) {
+      throw new IllegalArgumentException("chunks stored cannot be negative: " + chunks);
+    }
+    try {
+      Map<String, AttributeValue> item = table.client().updateItem(r -> r.tableName(table.name()).key(key(id, META))
+          .updateExpression("ADD #stored :n")
+          .conditionExpression("attribute_exists(pk)")
+          .expressionAttributeNames(Map.of("#stored", STORED))
+          .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Long.toString(chunks))))
+          .returnValues(ReturnValue.ALL_NEW)).attributes();
+      return Optional.of(new StoredChunks(job(item), stored(item)));
+    } catch (ConditionalCheckFailedException unknown) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "UpdateItem (count of stored chunks) of job " + id, e);
+    }
+  }
+
+  @Override
+  public Optional<StoredChunks> progress(JobId id) {
+    return get(id, META).map(item -> new StoredChunks(job(item), stored(item)));
+  }
+
+  @Override
+  public List<JobId> sealed() {
+    List<JobId> sealed = new ArrayList<>();
+    try {
+      table.client().queryPaginator(r -> r.tableName(table.name()).keyConditionExpression("pk = :pk")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SEALED_PARTITION))).consistentRead(true))
+          .items().forEach(item -> sealed.add(new JobId(item.get("sk").s())));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "Query of sealed jobs", e);
+    }
+    List<JobId> stillSealed = new ArrayList<>();
+    for (JobId id : sealed) {
+      Optional<Job> job = find(id);
+      if (job.isPresent() && job.get().status() == JobStatus.SEALED) {
+        stillSealed.add(id);
+      } else if (job.isEmpty() || job.get().status().isTerminal()) {
+        // a process stopped between moving the job on and taking it off the list
+        deleteSealedMarker(id);
+      }
+    }
+    stillSealed.sort(Comparator.naturalOrder());
+    return stillSealed;
+  }
+
+  private void putSealedMarker(JobId id) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(SEALED_PARTITION));
+    item.put("sk", AttributeValue.fromS(id.value()));
+    try {
+      table.client().putItem(r -> r.tableName(table.name()).item(item));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "PutItem of the sealed-job entry of " + id, e);
+    }
+  }
+
+  private void deleteSealedMarker(JobId id) {
+    try {
+      table.client().deleteItem(r -> r.tableName(table.name())
+          .key(Map.of("pk", AttributeValue.fromS(SEALED_PARTITION), "sk", AttributeValue.fromS(id.value()))));
+    } catch (SdkException e) {
+      // the entry only costs a look in the next sweep, which deletes it again
+      log.warn("could not take job {} off the sealed list (the next sweep will): {}", id, e.getMessage());
+    }
+  }
+
+  private static long stored(Map<String, AttributeValue> item) {
+    AttributeValue n = item.get(STORED);
+    return n == null ? 0 : Long.parseLong(n.n());
   }
 
   @Override
@@ -86,7 +194,7 @@ public final class DynamoDbJobs implements Jobs {
         throw new IllegalStateException("job " + manifest.jobId() + " already has a different manifest: " + stored);
       }
     } catch (SdkException e) {
-      throw Failures.classify("PutItem of manifest " + manifest.jobId(), e);
+      throw Failures.classify(table.name(), "PutItem of manifest " + manifest.jobId(), e);
     }
   }
 
@@ -110,7 +218,7 @@ public final class DynamoDbJobs implements Jobs {
               .consistentRead(true))
           .items().forEach(item -> jobs.add(job(item)));
     } catch (SdkException e) {
-      throw Failures.classify("Scan of jobs", e);
+      throw Failures.classify(table.name(), "Scan of jobs", e);
     }
     jobs.sort(Comparator.comparing(Job::id));
     return jobs;
@@ -121,7 +229,7 @@ public final class DynamoDbJobs implements Jobs {
       Map<String, AttributeValue> item = table.client().getItem(r -> r.tableName(table.name()).key(key(id, sortKey)).consistentRead(true)).item();
       return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     } catch (SdkException e) {
-      throw Failures.classify("GetItem of job " + id, e);
+      throw Failures.classify(table.name(), "GetItem of job " + id, e);
     }
   }
 

@@ -59,6 +59,13 @@ final class Harness implements AutoCloseable {
         codecs, clock, settings);
   }
 
+  /** A fresh consumer process writing through the given stores (wrappers that fail, say). */
+  IngestService newConsumer(IngestSettings settings, io.spillway.application.port.out.Chunks store,
+      io.spillway.application.port.out.DeadLetters letters) {
+    return new IngestService(store, letters, new AvailabilityCheck(jobs, store, clock), new WriteRateGovernor(clock, settings.writeUnitsPerSecond()),
+        codecs, clock, settings);
+  }
+
   /** Every record in the stream, shard by shard, in order. */
   List<StreamRecord> allRecords() {
     List<StreamRecord> all = new ArrayList<>();

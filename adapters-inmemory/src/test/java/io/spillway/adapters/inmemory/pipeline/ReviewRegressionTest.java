@@ -191,6 +191,7 @@ class ReviewRegressionTest {
   void aRecordThisProcessCannotDecodeStopsTheBatchInsteadOfBeingDeadLettered() {
     ManualClock clock = ManualClock.atEpochDay();
     InMemoryJobs jobs = new InMemoryJobs();
+    jobs.create(io.spillway.domain.job.Job.submitted(JOB, "decode", JobClass.STANDARD, 1, clock.now()));
     InMemoryChunks chunks = new InMemoryChunks(new TableCapacity(TableCapacity.Settings.unlimited(), clock.now()), clock);
     InMemoryDeadLetters letters = new InMemoryDeadLetters();
     Codecs all = Codecs.standard();

@@ -11,7 +11,13 @@ public sealed interface PutOutcome {
   /** Refused for lack of capacity; nothing was stored; try again later. */
   record Throttled(String reason) implements PutOutcome {}
 
+  /**
+   * The store refused this item for good (it breaks a limit the store enforces that the checks
+   * before the put did not catch); retrying cannot help, so the record is dead-lettered.
+   */
+  record Refused(String reason, String detail) implements PutOutcome {}
+
   default boolean isDurable() {
-    return !(this instanceof Throttled);
+    return this instanceof Written || this instanceof AlreadyPresent;
   }
 }
