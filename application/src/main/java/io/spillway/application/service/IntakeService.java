@@ -6,6 +6,7 @@ import io.spillway.application.port.in.OpenJob;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.JobIds;
 import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.RetryableStoreException;
 import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.ChunkAssembler;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The producer's use cases. Each open job has an assembler, a running dataset checksum and its next
@@ -29,6 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link ChunkPublisher}.
  */
 public final class IntakeService implements Intake {
+  private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
+
   private final Jobs jobs;
   private final JobIds ids;
   private final Clock clock;
@@ -167,7 +172,12 @@ public final class IntakeService implements Intake {
       }
       state.job = sealed;
       open.remove(jobId);
-      availability.check(jobId);
+      try {
+        availability.check(jobId);
+      } catch (RetryableStoreException e) {
+        // sealed all the same: the consumers' availability sweep makes the move if this check could not
+        log.warn("job {} is sealed; checking whether its chunks are all stored failed, the consumers' sweep will: {}", jobId, e.getMessage());
+      }
       return manifest;
     }
   }
