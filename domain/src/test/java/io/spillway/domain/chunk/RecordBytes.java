@@ -12,23 +12,23 @@ import java.util.zip.CRC32C;
  * then as LEB128 varints / length-prefixed UTF-8: jobId, bucket, groupKey, chunkSequence,
  * eventCount, firstSequence, lastSequence, rawLength, payloadLength, then the payload.
  */
-final class RecordBytes {
-  String magic = "SPWC";
-  int version = 1;
-  int codec = CodecId.GZIP.code();
-  String jobId = "job-1";
-  long bucket = 0;
-  String groupKey = "g";
-  long chunkSequence = 0;
-  long eventCount = 1;
-  long firstSequence = 0;
-  long lastSequence = 0;
-  long rawLength;
-  Long payloadLength; // null: the real length
-  byte[] payload = new byte[0];
+public final class RecordBytes {
+  public String magic = "SPWC";
+  public int version = 1;
+  public int codec = CodecId.GZIP.code();
+  public String jobId = "job-1";
+  public long bucket = 0;
+  public String groupKey = "g";
+  public long chunkSequence = 0;
+  public long eventCount = 1;
+  public long firstSequence = 0;
+  public long lastSequence = 0;
+  public long rawLength;
+  public Long payloadLength; // null: the real length
+  public byte[] payload = new byte[0];
 
   /** The fields of an existing chunk, ready to be altered. */
-  static RecordBytes of(Chunk chunk) {
+  public static RecordBytes of(Chunk chunk) {
     RecordBytes r = new RecordBytes();
     r.codec = chunk.header().codec().code();
     r.version = chunk.header().formatVersion();
@@ -44,7 +44,7 @@ final class RecordBytes {
     return r;
   }
 
-  byte[] build() {
+  public byte[] build() {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     string(body, jobId);
     varint(body, bucket);
