@@ -58,6 +58,40 @@ class ZstdCodecTest extends CodecContract {
   }
 
   @Test
+  void refusesAnythingButExactlyOneZstdFrame() {
+    byte[] raw = "one frame, nothing after it ".repeat(100).getBytes(StandardCharsets.UTF_8);
+    byte[] frame = zstd.compress(raw, 0, raw.length);
+    byte[] skippable = {0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 1, 2, 3, 4};
+    byte[] framePlusSkippable = java.util.Arrays.copyOf(frame, frame.length + skippable.length);
+    System.arraycopy(skippable, 0, framePlusSkippable, frame.length, skippable.length);
+
+    assertThatThrownBy(() -> zstd.decompress(framePlusSkippable, 0, framePlusSkippable.length, raw.length))
+        .isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("12 bytes follow the zstd frame");
+    assertThatThrownBy(() -> zstd.decompress(skippable, 0, skippable.length, 0))
+        .isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessageContaining("magic");
+    assertThatThrownBy(() -> zstd.decompress(new byte[0], 0, 0, 0))
+        .isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+    assertThatThrownBy(() -> zstd.decompress(frame, 0, frame.length - 1, raw.length))
+        .isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+  }
+
+  @Test
+  void checksAContentChecksumWhenTheFrameHasOne() {
+    byte[] raw = "checksummed ".repeat(200).getBytes(StandardCharsets.UTF_8);
+    byte[] frame;
+    try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+      frame = ctx.setLevel(3).setContentSize(true).setChecksum(true).compress(raw);
+    }
+    assertThat(zstd.decompress(frame, 0, frame.length, raw.length)).isEqualTo(raw);
+    byte[] damaged = frame.clone();
+    damaged[damaged.length - 1] ^= 1;
+    assertThatThrownBy(() -> zstd.decompress(damaged, 0, damaged.length, raw.length))
+        .isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+  }
+
+  @Test
   void theRegistryWritesZstdAndReadsEveryCodec() {
     Codecs codecs = Codecs.standard();
     assertThat(codecs.writer().id()).isEqualTo(CodecId.ZSTD);

@@ -14,6 +14,9 @@ public interface Codec {
    * Exactly {@code rawLength} bytes inflated from {@code src[offset, offset + length)}. Refuses,
    * with {@link CorruptChunkException} ({@code RAW_SIZE_EXCEEDED}, {@code MALFORMED}), input that
    * would inflate past {@code rawLength} or stops short of it: a bomb never gets to allocate more.
+   * The slice is exactly one complete compressed unit (one gzip member, one zstd frame): any byte
+   * after its end, a second member or frame included, is {@code MALFORMED}. A codec with no framing
+   * (NONE) cannot tell trailing bytes from content: for it they are bytes past {@code rawLength}.
    */
   byte[] decompress(byte[] src, int offset, int length, int rawLength);
 }

@@ -80,21 +80,78 @@ final class EventEnvelope {
    * consumer runs before storing a chunk. Returns the lowest and highest sequence.
    */
   static long[] check(byte[] raw, int expectedCount) {
+    Columns c = read(raw, expectedCount, false);
+    return new long[] {c.lo, c.hi};
+  }
+
+  static List<Event> decode(byte[] raw, JobId jobId, String groupKey, int expectedCount) {
+    Columns c = read(raw, expectedCount, true);
+    List<Event> events = new ArrayList<>(c.n);
+    int at = c.payloadsAt;
+    try {
+      for (int i = 0; i < c.n; i++) {
+        byte[] payload = java.util.Arrays.copyOfRange(raw, at, at + c.lengths[i]);
+        at += c.lengths[i];
+        Instant time = Instant.ofEpochMilli(c.millis[i]).plusNanos(c.nanos[i]);
+        events.add(new Event(jobId, c.sequences[i], c.ids[i], time, c.typeOf[i], groupKey, c.schemas[i], payload));
+      }
+    } catch (InvalidFieldException | java.time.DateTimeException | ArithmeticException e) {
+      // unreachable: read() has checked every value an Event checks
+      throw new CorruptChunkException(Reason.MALFORMED, "decoded event is invalid: " + e.getMessage(), e);
+    }
+    return events;
+  }
+
+  /** An envelope's columns as read; the per-event values only when kept. */
+  private static final class Columns {
+    final int n;
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    long[] sequences;
+    long[] millis;
+    int[] nanos;
+    int[] schemas;
+    String[] typeOf;
+    String[] ids;
+    int[] lengths;
+    int payloadsAt;
+
+    Columns(int n, boolean keep) {
+      this.n = n;
+      if (keep) {
+        sequences = new long[n];
+        millis = new long[n];
+        nanos = new int[n];
+        schemas = new int[n];
+        typeOf = new String[n];
+        ids = new String[n];
+        lengths = new int[n];
+      }
+    }
+  }
+
+  /**
+   * Reads an envelope front to back, checking every value as it is read, so the first invalid or
+   * missing byte decides the reason (the same for {@link #check} and {@link #decode}): a value out
+   * of its range or an invalid event field is MALFORMED where it stands, a read past the end
+   * TRUNCATED. Every type dictionary entry is checked, used or not.
+   */
+  private static Columns read(byte[] raw, int expectedCount, boolean keep) {
     ByteReader r = new ByteReader(raw, 0, raw.length);
     int n = r.readVarInt("eventCount", raw.length);
     if (n != expectedCount) {
       throw new CorruptChunkException(Reason.MALFORMED, "envelope holds " + n + " events, header declares " + expectedCount);
     }
+    Columns c = new Columns(n, keep);
     long prev = 0;
-    long lo = Long.MAX_VALUE;
-    long hi = Long.MIN_VALUE;
     for (int i = 0; i < n; i++) {
       prev += r.readZigZag("sequence");
       if (prev < 0) {
         throw new CorruptChunkException(Reason.MALFORMED, "negative sequence " + prev);
       }
-      lo = Math.min(lo, prev);
-      hi = Math.max(hi, prev);
+      c.lo = Math.min(c.lo, prev);
+      c.hi = Math.max(c.hi, prev);
+      if (keep) c.sequences[i] = prev;
     }
     long minMillis = Event.MIN_TIME.toEpochMilli();
     long maxMillis = Event.MAX_TIME.toEpochMilli();
@@ -104,105 +161,45 @@ final class EventEnvelope {
       if (prev < minMillis || prev > maxMillis) {
         throw new CorruptChunkException(Reason.MALFORMED, "eventTime " + prev + " ms is outside " + Event.MIN_TIME + ".." + Event.MAX_TIME);
       }
+      if (keep) c.millis[i] = prev;
     }
     for (int i = 0; i < n; i++) {
-      r.readVarInt("eventTime nanos", 999_999);
+      int nanos = r.readVarInt("eventTime nanos", 999_999);
+      if (keep) c.nanos[i] = nanos;
     }
     for (int i = 0; i < n; i++) {
-      r.readVarInt("schemaVersion", Event.MAX_SCHEMA_VERSION);
+      int schema = r.readVarInt("schemaVersion", Event.MAX_SCHEMA_VERSION);
+      if (keep) c.schemas[i] = schema;
     }
     int typeCount = r.readVarInt("type dictionary size", n);
+    String[] types = keep ? new String[typeCount] : null;
     try {
       for (int t = 0; t < typeCount; t++) {
-        io.spillway.domain.Checks.text("event.type", r.readString("type", Event.MAX_TYPE_BYTES), 1, Event.MAX_TYPE_BYTES);
+        String type = io.spillway.domain.Checks.text("event.type", r.readString("type", Event.MAX_TYPE_BYTES), 1, Event.MAX_TYPE_BYTES);
+        if (keep) types[t] = type;
       }
       for (int i = 0; i < n; i++) {
-        r.readVarInt("type index", typeCount - 1);
+        int index = r.readVarInt("type index", typeCount - 1);
+        if (keep) c.typeOf[i] = types[index];
       }
       for (int i = 0; i < n; i++) {
-        int tag = r.readByte("eventId tag");
-        if (tag == ID_UUID) {
-          r.skip(16, "eventId uuid");
-        } else if (tag == ID_TEXT) {
-          io.spillway.domain.Checks.text("event.eventId", r.readString("eventId", Event.MAX_EVENT_ID_BYTES), 1, Event.MAX_EVENT_ID_BYTES);
-        } else {
-          throw new CorruptChunkException(Reason.MALFORMED, "eventId tag " + tag);
-        }
+        String id = readEventId(r, keep);
+        if (keep) c.ids[i] = id;
       }
     } catch (InvalidFieldException e) {
       throw new CorruptChunkException(Reason.MALFORMED, "decoded event is invalid: " + e.getMessage(), e);
     }
     long total = 0;
     for (int i = 0; i < n; i++) {
-      total += r.readVarInt("payload length", Event.MAX_PAYLOAD_BYTES);
+      int length = r.readVarInt("payload length", Event.MAX_PAYLOAD_BYTES);
+      total += length;
+      if (keep) c.lengths[i] = length;
     }
     if (total != r.remaining()) {
       throw new CorruptChunkException(Reason.MALFORMED, "payload lengths add up to " + total + " bytes, " + r.remaining() + " remain");
     }
-    return new long[] {lo, hi};
-  }
-
-  static List<Event> decode(byte[] raw, JobId jobId, String groupKey, int expectedCount) {
-    ByteReader r = new ByteReader(raw, 0, raw.length);
-    int n = r.readVarInt("eventCount", raw.length);
-    if (n != expectedCount) {
-      throw new CorruptChunkException(Reason.MALFORMED, "envelope holds " + n + " events, header declares " + expectedCount);
-    }
-    long[] seq = new long[n];
-    long prev = 0;
-    for (int i = 0; i < n; i++) {
-      prev += r.readZigZag("sequence");
-      seq[i] = prev;
-    }
-    long[] ms = new long[n];
-    prev = 0;
-    for (int i = 0; i < n; i++) {
-      prev += r.readZigZag("eventTime");
-      ms[i] = prev;
-    }
-    int[] nanos = new int[n];
-    for (int i = 0; i < n; i++) {
-      nanos[i] = r.readVarInt("eventTime nanos", 999_999);
-    }
-    int[] schema = new int[n];
-    for (int i = 0; i < n; i++) {
-      schema[i] = r.readVarInt("schemaVersion", Event.MAX_SCHEMA_VERSION);
-    }
-    int typeCount = r.readVarInt("type dictionary size", n);
-    String[] types = new String[typeCount];
-    for (int t = 0; t < typeCount; t++) {
-      types[t] = r.readString("type", Event.MAX_TYPE_BYTES);
-    }
-    String[] typeOf = new String[n];
-    for (int i = 0; i < n; i++) {
-      typeOf[i] = types[r.readVarInt("type index", typeCount - 1)];
-    }
-    String[] ids = new String[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = readEventId(r);
-    }
-    int[] lengths = new int[n];
-    long total = 0;
-    for (int i = 0; i < n; i++) {
-      lengths[i] = r.readVarInt("payload length", Event.MAX_PAYLOAD_BYTES);
-      total += lengths[i];
-    }
-    if (total != r.remaining()) {
-      throw new CorruptChunkException(Reason.MALFORMED, "payload lengths add up to " + total + " bytes, " + r.remaining() + " remain");
-    }
-    List<Event> events = new ArrayList<>(n);
-    try {
-      for (int i = 0; i < n; i++) {
-        byte[] payload = new byte[lengths[i]];
-        System.arraycopy(raw, r.position(), payload, 0, lengths[i]);
-        r.skip(lengths[i], "payload");
-        Instant time = Instant.ofEpochMilli(ms[i]).plusNanos(nanos[i]);
-        events.add(new Event(jobId, seq[i], ids[i], time, typeOf[i], groupKey, schema[i], payload));
-      }
-    } catch (InvalidFieldException | java.time.DateTimeException | ArithmeticException e) {
-      throw new CorruptChunkException(Reason.MALFORMED, "decoded event is invalid: " + e.getMessage(), e);
-    }
-    return events;
+    c.payloadsAt = r.position();
+    return c;
   }
 
   private static long millis(Instant t) {
@@ -260,26 +257,31 @@ final class EventEnvelope {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private static String readEventId(ByteReader r) {
+  /** Reads one event id (tag, then body) and checks it; the id itself only when kept. */
+  private static String readEventId(ByteReader r, boolean keep) {
     int tag = r.readByte("eventId tag");
     if (tag == ID_TEXT) {
-      return r.readString("eventId", Event.MAX_EVENT_ID_BYTES);
+      return io.spillway.domain.Checks.text("event.eventId", r.readString("eventId", Event.MAX_EVENT_ID_BYTES), 1, Event.MAX_EVENT_ID_BYTES);
     }
     if (tag != ID_UUID) {
       throw new CorruptChunkException(Reason.MALFORMED, "eventId tag " + tag);
     }
     r.need(16, "eventId uuid");
-    byte[] b = r.array();
-    int p = r.position();
-    char[] out = new char[36];
-    int o = 0;
-    for (int i = 0; i < 16; i++) {
-      if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
-      out[o++] = HEX[(b[p + i] >> 4) & 0xF];
-      out[o++] = HEX[b[p + i] & 0xF];
+    String id = null;
+    if (keep) {
+      byte[] b = r.array();
+      int p = r.position();
+      char[] out = new char[36];
+      int o = 0;
+      for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+        out[o++] = HEX[(b[p + i] >> 4) & 0xF];
+        out[o++] = HEX[b[p + i] & 0xF];
+      }
+      id = new String(out);
     }
     r.skip(16, "eventId uuid");
-    return new String(out);
+    return id;
   }
 
   static boolean isCanonicalUuid(String s) {

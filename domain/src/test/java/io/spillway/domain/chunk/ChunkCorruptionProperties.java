@@ -133,8 +133,8 @@ class ChunkCorruptionProperties {
 
   /**
    * {@link ChunkFormat#verify} (the consumer's check before it stores a chunk, which walks the
-   * envelope without building events) refuses exactly the damaged records that reading refuses:
-   * a record it lets through must be readable, and one it refuses must not be.
+   * envelope without building events) refuses exactly the damaged records that reading refuses,
+   * for the same reason: a record it lets through must be readable, and one it refuses must not be.
    */
   @Property(tries = 500)
   void verifyRefusesExactlyWhatReadingRefuses(
@@ -160,6 +160,10 @@ class ChunkCorruptionProperties {
       assertThat(byReading).isInstanceOf(CorruptChunkException.class);
     }
     assertThat(byVerify == null).as("verify: %s, read: %s", byVerify, byReading).isEqualTo(byReading == null);
+    if (byVerify != null) {
+      assertThat(((CorruptChunkException) byVerify).reason()).as("verify: %s, read: %s", byVerify, byReading)
+          .isEqualTo(((CorruptChunkException) byReading).reason());
+    }
   }
 
   /** Uncompressed chunks, so damage lands in the event envelope itself rather than in a deflate stream. */

@@ -104,6 +104,91 @@ class EventEnvelopeTest {
     assertThat(refusedByVerify(r.build())).isEqualTo(Reason.MALFORMED);
   }
 
+  @Test
+  void refusesPayloadLengthsThatAddUpPastTheEndAsMalformed() {
+    // the lengths declare 4 payload bytes; the envelope ends 1 byte short of them
+    byte[] raw = valid().build();
+    byte[] shorter = java.util.Arrays.copyOf(raw, raw.length - 1);
+    assertThat(refusedByReading(noneRecord(shorter))).isEqualTo(Reason.MALFORMED);
+    assertThat(refusedByVerify(noneRecord(shorter))).isEqualTo(Reason.MALFORMED);
+
+    // one length alone far past the end (within the 400,000-byte limit): still MALFORMED, not TRUNCATED
+    EnvelopeBytes e = valid();
+    e.payloads.set(2, new byte[Event.MAX_PAYLOAD_BYTES]);
+    byte[] big = e.build();
+    byte[] cut = java.util.Arrays.copyOf(big, big.length - Event.MAX_PAYLOAD_BYTES + 1);
+    CorruptChunkException read = catchThrowableOfType(CorruptChunkException.class,
+        () -> ChunkFormat.events(ChunkFormat.parse(noneRecord(cut)), TestCodecs.registry()));
+    assertThat(read.reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(read.getMessage()).contains("payload lengths add up to 400003 bytes, 4 remain");
+    assertThat(refusedByVerify(noneRecord(cut))).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void refusesAnInvalidTypeDictionaryEntryEvenWhenNoEventUsesIt() {
+    for (String unused : new String[] {"", "bad\u0001type", "del\u007f", "c1\u0085", "t".repeat(65)}) {
+      EnvelopeBytes e = valid();
+      e.types.add(unused);
+      assertThat(refusedByReading(e.record())).as("read: %s", unused).isEqualTo(Reason.MALFORMED);
+      assertThat(refusedByVerify(e.record())).as("verify: %s", unused).isEqualTo(Reason.MALFORMED);
+    }
+    EnvelopeBytes fine = valid();
+    fine.types.add("never-used");
+    Chunk chunk = ChunkFormat.parse(fine.record());
+    assertThat(ChunkFormat.events(chunk, TestCodecs.registry())).hasSize(3);
+    ChunkFormat.verify(chunk, TestCodecs.registry());
+  }
+
+  @Test
+  void acceptsEveryCharacterButTheIsoControlsInTypesAndIds() {
+    for (String ok : new String[] {" ", "\u00a0", "\u00a0x\u2028\u200b\ufeff\ufffd\uffff", "\ud83d\ude80", "~"}) {
+      EnvelopeBytes e = new EnvelopeBytes().event(1, 0, 0, 0, ok, ok, new byte[0]);
+      Chunk chunk = ChunkFormat.parse(e.record());
+      assertThat(ChunkFormat.events(chunk, TestCodecs.registry()).get(0).type()).isEqualTo(ok);
+      ChunkFormat.verify(chunk, TestCodecs.registry());
+    }
+    for (int cp : new int[] {0x00, 0x09, 0x0a, 0x1f, 0x7f, 0x80, 0x85, 0x9f}) {
+      String bad = "a" + (char) cp + "b";
+      assertRefused(e -> e.types.set(0, bad), "type with U+" + Integer.toHexString(cp));
+      assertRefused(e -> e.ids.set(1, bad), "id with U+" + Integer.toHexString(cp));
+    }
+  }
+
+  @Test
+  void theFirstBadValueDecidesTheReasonForVerifyAndReadingAlike() {
+    List<Consumer<EnvelopeBytes>> damages = List.of(
+        e -> e.sequences.set(1, -5L),
+        e -> e.millis.set(0, MAX_MS + 1),
+        e -> e.types.set(1, "bad\u0001type"),
+        e -> e.ids.set(1, "tab\tid"));
+    for (Consumer<EnvelopeBytes> damage : damages) {
+      EnvelopeBytes e = valid();
+      damage.accept(e);
+      byte[] raw = e.build();
+      // cut inside the payload-length column: reading on would also run past the end
+      byte[] record = noneRecord(java.util.Arrays.copyOf(raw, raw.length - 5));
+      assertThat(refusedByReading(record)).isEqualTo(Reason.MALFORMED);
+      assertThat(refusedByVerify(record)).isEqualTo(Reason.MALFORMED);
+    }
+    byte[] raw = valid().build();
+    byte[] truncatedOnly = noneRecord(java.util.Arrays.copyOf(raw, raw.length - 5));
+    assertThat(refusedByReading(truncatedOnly)).isEqualTo(Reason.TRUNCATED);
+    assertThat(refusedByVerify(truncatedOnly)).isEqualTo(Reason.TRUNCATED);
+  }
+
+  /** A stored (NONE) record around these envelope bytes, its header matching valid()'s events. */
+  private static byte[] noneRecord(byte[] raw) {
+    RecordBytes r = new RecordBytes();
+    r.codec = CodecId.NONE.code();
+    r.jobId = "job-envelope";
+    r.eventCount = 3;
+    r.firstSequence = 7;
+    r.lastSequence = 9;
+    r.rawLength = raw.length;
+    r.payload = raw;
+    return r.build();
+  }
+
   private static void assertRefused(Consumer<EnvelopeBytes> damage, String what) {
     EnvelopeBytes e = valid();
     damage.accept(e);
