@@ -23,7 +23,14 @@ import io.spillway.bootstrap.RandomJobIds;
 import io.spillway.bootstrap.SystemClock;
 import io.spillway.bootstrap.pipeline.Pipeline;
 import io.spillway.domain.chunk.ChunkAssembler;
+import io.spillway.application.port.out.PermanentStoreException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +44,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * the stream, KCL workers (leases in DynamoDB) persisting into the table, the reader on top.
  */
 public final class AwsPipeline implements Pipeline, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AwsPipeline.class);
+  /** How often consumers sweep the SEALED jobs on the stand-ins. */
+  public static final Duration LOCAL_SWEEP = Duration.ofSeconds(5);
+  /** How often consumers sweep the SEALED jobs on AWS (a Query of a small partition and a GetItem per SEALED job). */
+  public static final Duration AWS_SWEEP = Duration.ofSeconds(30);
 
   /**
    * Names and sizes of one setup.
@@ -79,8 +91,19 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
   private final IngestService ingest;
   private final DynamoDbJobs jobs;
   private final DatasetService datasets;
+  private final AvailabilityCheck completion;
+  private final CompletableFuture<PermanentStoreException> failed = new CompletableFuture<>();
 
+  /** Sets up with {@link Patience#BRIEF brief} patience for a stream or table that is slow to answer. */
   public AwsPipeline(AwsClients clients, Settings settings) {
+    this(clients, settings, Patience.BRIEF);
+  }
+
+  /**
+   * @param patience how long to keep retrying the setup calls (create-if-absent on the stand-ins,
+   *     existence checks on AWS) while they fail in a way a retry may fix
+   */
+  public AwsPipeline(AwsClients clients, Settings settings, Patience patience) {
     this.settings = settings;
     this.clients = clients;
     this.dynamo = clients.dynamo();
@@ -90,8 +113,10 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
 
     SpillwayTable table = new SpillwayTable(dynamo, settings.tableName());
     if (clients.local()) {
-      setup(clients, settings.tableName(), new SpillwayTable.Billing.OnDemand(), settings.streamName(), settings.shards(), Duration.ofHours(24));
-    } else if (!table.exists() || !new KinesisStreams(kinesis).exists(settings.streamName())) {
+      patience.retry("creating stream " + settings.streamName() + " and table " + settings.tableName(), () ->
+          setup(clients, settings.tableName(), new SpillwayTable.Billing.OnDemand(), settings.streamName(), settings.shards(), Duration.ofHours(24)));
+    } else if (!patience.retry("looking up table " + settings.tableName(), table::exists)
+        || !patience.retry("looking up stream " + settings.streamName(), () -> new KinesisStreams(kinesis).exists(settings.streamName()))) {
       throw new IllegalStateException("table " + settings.tableName() + " or stream " + settings.streamName()
           + " does not exist: create them with `spillway setup --backend aws`");
     }
@@ -106,7 +131,10 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     this.intake = new IntakeService(jobs, new RandomJobIds(), clock, publisher, codecs.writer(), ChunkAssembler.Settings.defaults(),
         new AvailabilityCheck(jobs, chunks, clock), Duration.ofMinutes(5));
     IngestSettings ingestSettings = IngestSettings.defaults().withWriteUnitsPerSecond(settings.writeUnitsPerSecond());
-    this.ingest = new IngestService(chunks, new DynamoDbDeadLetters(table), new AvailabilityCheck(jobs, chunks, clock),
+    this.completion = clients.local()
+        ? new AvailabilityCheck(jobs, chunks, clock, LOCAL_SWEEP.multipliedBy(2), Duration.ofMinutes(2))
+        : new AvailabilityCheck(jobs, chunks, clock, AWS_SWEEP.multipliedBy(2), Duration.ofHours(1));
+    this.ingest = new IngestService(chunks, new DynamoDbDeadLetters(table), completion,
         new WriteRateGovernor(clock, settings.writeUnitsPerSecond()), codecs, clock, ingestSettings);
     this.datasets = new DatasetService(jobs, chunks, codecs, 4);
   }
@@ -136,6 +164,11 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     return datasets;
   }
 
+  /**
+   * Starts the consumers and, beside them, the availability sweep: every {@link #LOCAL_SWEEP} on the
+   * stand-ins ({@link #AWS_SWEEP} on AWS) it looks at the SEALED jobs, so a job whose last chunk
+   * was stored by a consumer that died before counting it still becomes AVAILABLE.
+   */
   @Override
   public AutoCloseable startConsumers() {
     List<KclConsumer> workers = new ArrayList<>();
@@ -149,9 +182,38 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
       if (settings.failover() != null) {
         kcl = kcl.withFailover(settings.failover());
       }
-      workers.add(KclConsumer.start(ingest, kcl, kinesis, dynamoAsync, cloudWatch));
+      KclConsumer worker = KclConsumer.start(ingest, kcl, kinesis, dynamoAsync, cloudWatch);
+      worker.failed().thenAccept(failed::complete);
+      workers.add(worker);
     }
-    return () -> workers.forEach(KclConsumer::close);
+    ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "spillway-availability-sweep");
+      t.setDaemon(true);
+      return t;
+    });
+    Duration every = clients.local() ? LOCAL_SWEEP : AWS_SWEEP;
+    sweeper.scheduleWithFixedDelay(this::sweep, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    return () -> {
+      sweeper.shutdownNow();
+      workers.forEach(KclConsumer::close);
+    };
+  }
+
+  /** Completes, with the failure, when a consumer worker stopped on a failure no retry fixes (its records stay in the stream). */
+  public CompletableFuture<PermanentStoreException> consumerFailure() {
+    return failed;
+  }
+
+  private void sweep() {
+    try {
+      AvailabilityCheck.Sweep sweep = completion.sweep();
+      if (sweep.madeAvailable() > 0 || sweep.recounted() > 0) {
+        log.info("availability sweep: {} job(s) made AVAILABLE, {} recounted, {} still SEALED", sweep.madeAvailable(), sweep.recounted(),
+            sweep.sealed());
+      }
+    } catch (RuntimeException e) {
+      log.warn("availability sweep failed, will run again: {}", e.toString());
+    }
   }
 
   /** The KCL application (lease table, fan-out consumer) of a stream's consumers. */

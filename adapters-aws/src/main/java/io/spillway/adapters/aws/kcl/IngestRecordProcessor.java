@@ -3,6 +3,7 @@ package io.spillway.adapters.aws.kcl;
 import io.spillway.application.port.in.Ingest;
 import io.spillway.application.port.in.IngestResult;
 import io.spillway.application.port.in.StreamRecord;
+import io.spillway.application.port.out.PermanentStoreException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,23 +26,30 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * One shard's processor: hands each batch to the ingest use case and checkpoints exactly the
- * durable prefix it reports. KCL does not deliver a batch twice to a live processor, so records
- * not yet durable are retried here, with backoff, until they are or the lease goes; after the
- * lease is lost nothing is checkpointed, and a graceful shutdown checkpoints what is durable.
+ * durable prefix it reports. KCL does not deliver a batch twice to a live processor and skips
+ * whatever a processor throws out of {@code processRecords}, so nothing is thrown: records not yet
+ * durable — throttled, or met by a timeout, a 5xx or a lost connection — are retried here, with
+ * backoff, for as long as the lease is held; after the lease is lost nothing is checkpointed, and
+ * a graceful shutdown checkpoints what is durable. A failure no retry fixes (the table is gone,
+ * access is denied) trips the worker's {@link WorkerFailure}: every processor of the worker stops
+ * consuming, checkpointed before the record that met it, and the worker is stopped.
  */
 final class IngestRecordProcessor implements ShardRecordProcessor {
   private static final Logger log = LoggerFactory.getLogger(IngestRecordProcessor.class);
+  private static final long MAX_PAUSE_MILLIS = 5_000;
 
   private final Ingest ingest;
   private final Duration retryPause;
+  private final WorkerFailure failure;
   private volatile boolean leaseLost;
   private volatile boolean stopping;
   private String shardId = "?";
   private String lastCheckpointed;
 
-  IngestRecordProcessor(Ingest ingest, Duration retryPause) {
+  IngestRecordProcessor(Ingest ingest, Duration retryPause, WorkerFailure failure) {
     this.ingest = ingest;
     this.retryPause = retryPause;
+    this.failure = failure;
   }
 
   @Override
@@ -58,26 +66,39 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
           bytes(r.data())));
     }
     long pause = retryPause.toMillis();
-    while (!pending.isEmpty() && !leaseLost) {
-      IngestResult result = ingest.ingest(pending);
-      if (result.checkpoint().isPresent()) {
-        checkpoint(input.checkpointer(), result.checkpoint().get());
-      }
-      if (result.complete()) {
+    while (!pending.isEmpty() && !leaseLost && !failure.tripped()) {
+      IngestResult result;
+      try {
+        result = ingest.ingest(pending);
+      } catch (PermanentStoreException e) {
+        failure.trip(e);
+        log.error("{}: stopping at {} records not stored: {}", shardId, pending.size(), e.getMessage());
         return;
+      } catch (RuntimeException e) {
+        // whatever it is, KCL would skip the batch if it left here: hold the records and try again
+        log.warn("{}: ingest failed, retrying {} records in {} ms: {}", shardId, pending.size(), pause, e.toString());
+        result = null;
       }
-      pending = new ArrayList<>(pending.subList(result.durable(), pending.size()));
+      if (result != null) {
+        if (result.checkpoint().isPresent()) {
+          checkpoint(input.checkpointer(), result.checkpoint().get());
+        }
+        if (result.complete()) {
+          return;
+        }
+        pending = new ArrayList<>(pending.subList(result.durable(), pending.size()));
+        if (result.durable() > 0) {
+          pause = retryPause.toMillis();
+        }
+      }
       if (stopping) {
         log.info("{}: shutting down with {} records not yet durable; they will be redelivered", shardId, pending.size());
         return;
       }
-      try {
-        Thread.sleep(pause);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (!failure.pause(pause)) {
         return;
       }
-      pause = Math.min(pause * 2, 5_000);
+      pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
     }
   }
 
@@ -123,7 +144,7 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
       // a later batch checkpoints past this point; redelivery after a crash is counted as duplicates
       log.warn("{}: checkpoint at {} failed, will advance with the next batch: {}", shardId, sequenceNumber, e.getMessage());
     } catch (InvalidStateException e) {
-      throw new IllegalStateException("the lease table refused a checkpoint for " + shardId, e);
+      failure.trip(new PermanentStoreException("lease table", "the lease table refused a checkpoint for " + shardId + ": " + e.getMessage(), e));
     }
   }
 

@@ -1,10 +1,14 @@
 package io.spillway.adapters.aws.kcl;
 
 import io.spillway.application.port.in.Ingest;
+import io.spillway.application.port.out.PermanentStoreException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +44,8 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  */
 public final class KclConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KclConsumer.class);
-  /** Fresh workers built after failed initializations before giving up (KCL's default attempts). */
-  private static final int INITIALIZATION_RUNS = 20;
+  /** The longest wait before building a worker afresh after a failed initialization. */
+  private static final Duration MAX_REBUILD_PAUSE = Duration.ofSeconds(30);
 
   /** How records are fetched from the shards. */
   public enum Retrieval {
@@ -107,14 +111,16 @@ public final class KclConsumer implements AutoCloseable {
     return List.of(applicationName, applicationName + "-WorkerMetricStats", applicationName + "-CoordinatorState");
   }
 
-  private final Function<InitializationWatch, Scheduler> workers;
   private final String workerId;
   private final Thread thread;
+  private final CompletableFuture<PermanentStoreException> failed = new CompletableFuture<>();
+  private final WorkerFailure failure = new WorkerFailure(this::stopAfter);
+  private final Function<InitializationWatch, Scheduler> workers;
   private Scheduler scheduler;
   private boolean closing;
 
-  private KclConsumer(Function<InitializationWatch, Scheduler> workers, String workerId) {
-    this.workers = workers;
+  private KclConsumer(BiFunction<InitializationWatch, WorkerFailure, Scheduler> workers, String workerId) {
+    this.workers = watch -> workers.apply(watch, failure);
     this.workerId = workerId;
     this.thread = new Thread(this::run, "kcl-scheduler-" + workerId);
     this.thread.setDaemon(true);
@@ -123,7 +129,8 @@ public final class KclConsumer implements AutoCloseable {
   /** Builds and starts a worker. */
   public static KclConsumer start(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
       CloudWatchAsyncClient cloudWatch) {
-    KclConsumer consumer = new KclConsumer(watch -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch), settings.workerId());
+    KclConsumer consumer = new KclConsumer((watch, failure) -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch, failure),
+        settings.workerId());
     consumer.thread.start();
     log.info("KCL worker {} started on stream {} (lease table {}, failover time {})", settings.workerId(), settings.streamName(),
         settings.applicationName(), settings.failover().failoverTime());
@@ -131,9 +138,9 @@ public final class KclConsumer implements AutoCloseable {
   }
 
   private static Scheduler scheduler(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
-      CloudWatchAsyncClient cloudWatch, InitializationWatch watch) {
+      CloudWatchAsyncClient cloudWatch, InitializationWatch watch, WorkerFailure failure) {
     ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, dynamo, cloudWatch,
-        settings.workerId(), () -> new IngestRecordProcessor(ingest, settings.retryPause()));
+        settings.workerId(), () -> new IngestRecordProcessor(ingest, settings.retryPause(), failure));
     var retrieval = configs.retrievalConfig()
         .initialPositionInStreamExtended(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
     if (settings.retrieval() == Retrieval.POLLING) {
@@ -156,9 +163,14 @@ public final class KclConsumer implements AutoCloseable {
         retrieval);
   }
 
-  /** Runs a worker until it is shut down, building a fresh one each time initialization fails. */
+  /**
+   * Runs a worker until it is shut down, building a fresh one each time initialization fails (with
+   * a growing pause, for as long as it takes: the stream or the lease table may be slow or briefly
+   * unreachable), unless the failure is one no retry fixes.
+   */
   private void run() {
-    for (int run = 1; run <= INITIALIZATION_RUNS; run++) {
+    long pause = 1_000;
+    for (int run = 1; ; run++) {
       InitializationWatch watch = new InitializationWatch();
       Scheduler next = workers.apply(watch);
       synchronized (this) {
@@ -168,13 +180,45 @@ public final class KclConsumer implements AutoCloseable {
         scheduler = next;
       }
       next.run();
-      if (watch.failure() == null) {
+      Throwable cause = watch.failure();
+      if (cause == null) {
         return;
       }
-      log.warn("KCL worker {} did not initialize ({}); building it afresh ({}/{})", workerId, watch.failure().toString(), run,
-          INITIALIZATION_RUNS);
+      Optional<PermanentStoreException> permanent = KinesisFailures.permanent(cause);
+      if (permanent.isPresent()) {
+        failure.trip(permanent.get());
+        return;
+      }
+      log.warn("KCL worker {} did not initialize ({}); building it afresh in {} ms (run {})", workerId, rootMessage(cause), pause, run);
+      if (!failure.pause(pause)) {
+        return;
+      }
+      pause = Math.min(pause * 2, MAX_REBUILD_PAUSE.toMillis());
     }
-    log.error("KCL worker {} did not initialize in {} runs; it consumes nothing", workerId, INITIALIZATION_RUNS);
+  }
+
+  /** Completes, with the failure, when this worker stopped on a failure no retry fixes. */
+  public CompletableFuture<PermanentStoreException> failed() {
+    return failed;
+  }
+
+  /** A failure no retry fixes stops the whole worker: its processors already stopped ingesting and checkpointing. */
+  private void stopAfter(PermanentStoreException e) {
+    log.error("KCL worker {} stops: {}", workerId, e.getMessage());
+    Thread stopper = new Thread(() -> {
+      close();
+      failed.complete(e);
+    }, "kcl-stop-" + workerId);
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /**
