@@ -28,7 +28,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures, side by side in one run, the in-memory pipeline end to end and its compress-only limit
@@ -39,8 +41,16 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark the in-memory pipeline against its compress-only limit and against one item per event.")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--events", defaultValue = "1000000", description = "events per measured run (default ${DEFAULT-VALUE})")
-  int events;
+  /** Where the bench runs. */
+  enum Backend {
+    memory,
+    local
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--events", description = "events per measured run (default 1000000 in memory, 200000 on local)")
+  Integer events;
 
   @Option(names = "--jobs", defaultValue = "4", description = "jobs the events are split over (default ${DEFAULT-VALUE})")
   int jobs;
@@ -56,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--backend", defaultValue = "memory",
       description = "memory (limits lifted, against the compress-only limit) | local (SDK + KCL on the stand-ins, against BatchWriteItem item-per-event)")
-  String backend;
+  Backend backend;
 
   @picocli.CommandLine.Mixin LocalCommand.Home home;
 
@@ -66,16 +76,17 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ("local".equals(backend)) {
+    Options.atLeast(spec, "--jobs", jobs, 1);
+    Options.atLeast(spec, "--threads", threads, 1);
+    if (backend == Backend.local) {
       return benchLocal();
     }
-    if (!"memory".equals(backend)) {
-      throw new io.spillway.domain.InvalidFieldException("--backend", backend, "memory or local");
-    }
-    Options.atLeast("--jobs", jobs, 1);
-    Options.atLeast("--threads", threads, 1);
-    Options.atLeast("--rounds", rounds, 1);
-    Options.atLeast("--events", events, jobs * 1_000L);
+    Options.atLeast(spec, "--rounds", rounds, 1);
+    int events = this.events == null ? 1_000_000 : this.events;
+    Options.atLeast(spec, "--events", events, jobs * 1_000L);
+    // the bench holds its events as objects, and each round's pipeline keeps them stored
+    HeapBudget.require(spec, "--events " + events, events, HeapBudget.EVENT_OBJECT_BYTES + HeapBudget.STORED_BYTES_PER_EVENT, jobs,
+        HeapBudget.EVENT_OBJECT_BYTES + " B per event held as an object, " + HeapBudget.STORED_BYTES_PER_EVENT + " B stored in memory");
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     List<List<Event>> perJob = new ArrayList<>();
     List<Expected> expected = new ArrayList<>();
@@ -108,6 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalStateException("round " + r + " did not read back what it produced: " + report);
       }
       last = report;
+      // progress on stderr: stdout carries the result
+      spec.commandLine().getErr().printf(java.util.Locale.ROOT, "[bench] round %d of %d: %,d events/s end to end, %,d compress-only%n",
+          r + 1, rounds, Math.round(pipelineRates[r]), Math.round(compressRates[r]));
     }
     double compressOnly = median(compressRates);
     double eventsPerSecond = median(pipelineRates);
@@ -143,15 +157,18 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Local bench: modest volumes, the stand-ins are slow (default 200,000 events unless --events is given). */
   private Integer benchLocal() throws Exception {
-    int n = events == 1_000_000 ? 200_000 : events;
-    Options.atLeast("--events", n, jobs * 100L);
+    int n = events == null ? 200_000 : events;
+    Options.atLeast(spec, "--events", n, jobs * 100L);
+    HeapBudget.require(spec, "--events " + n, n, HeapBudget.EVENT_OBJECT_BYTES, jobs,
+        HeapBudget.EVENT_OBJECT_BYTES + " B per event held as an object");
+    io.spillway.bootstrap.local.LocalStandIns.State standIns = home.running(spec, "local");
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     String run = Long.toString(System.currentTimeMillis(), 36);
     List<List<Event>> perJob = new ArrayList<>();
     for (int j = 0; j < jobs; j++) {
       perJob.add(new AnalyticsEvents(new JobId("lb-" + run + "-" + j), 11 + j, start).next(n / jobs));
     }
-    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(home.standIns().requireRunning(), perJob, BUCKETS, threads,
+    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(standIns, perJob, BUCKETS, threads,
         retrieval.retrieval());
     if (json) {
       System.out.println(Json.of(out));

@@ -3,14 +3,18 @@ package io.spillway.bootstrap.cli;
 import io.spillway.adapters.aws.kcl.KclFailover;
 import io.spillway.application.service.IngestService;
 import io.spillway.bootstrap.local.AwsPipeline;
+import io.spillway.bootstrap.local.Patience;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A long-running consumer process: KCL workers persisting the stream into the table until the
@@ -19,8 +23,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "consume", mixinStandardHelpOptions = true, description = "Run KCL consumer workers until stopped (local or aws backend).")
 public final class ConsumeCommand implements Callable<Integer> {
+  /** Where the stream and the table are. */
+  enum Backend {
+    local,
+    aws
+  }
+
+  @Spec CommandSpec spec;
+
   @Option(names = "--backend", defaultValue = "${env:SPILLWAY_BACKEND:-local}", description = "local | aws (env SPILLWAY_BACKEND; default local)")
-  String backend;
+  Backend backend;
 
   @Option(names = "--worker-id", description = "KCL worker id; keep it across restarts of one consumer (default: host and slot)")
   String workerId;
@@ -44,17 +56,28 @@ public final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Options.atLeast("--workers", workers, 1);
+    Options.atLeast(spec, "--workers", workers, 1);
+    Options.atLeast(spec, "--shards", shards, 1);
+    Options.positive(spec, "--wcu", wcu);
+    if (workerId != null) {
+      Options.notBlank(spec, "--worker-id", workerId);
+    }
     KclFailover failover = null;
     if (failoverSeconds != null) {
-      Options.atLeast("--failover-seconds", failoverSeconds, 1);
+      Options.atLeast(spec, "--failover-seconds", failoverSeconds, 1);
       failover = new KclFailover(Duration.ofSeconds(failoverSeconds));
     }
-    AwsPipeline pipeline = new AwsPipeline(aws.clients(backend),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()));
+    aws.validate(spec, backend.name(), retrieval.retrieval(), true);
+    // a consumer service waits out a slow or unreachable stream or table for as long as it runs
+    AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()), Patience.UNTIL_STOPPED);
     AutoCloseable consumers = pipeline.startConsumers();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    AtomicBoolean finished = new AtomicBoolean();
+    Runnable finish = () -> {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
       try {
         consumers.close();
       } catch (Exception e) {
@@ -70,10 +93,24 @@ public final class ConsumeCommand implements Callable<Integer> {
       System.out.println(Json.of(out).replace("\n", ""));
       System.out.flush();
       pipeline.close();
-      stopped.countDown();
-    }, "spillway-consume-shutdown"));
+    };
+    Thread hook = new Thread(() -> {
+      finish.run();
+      stopped.complete(null);
+    }, "spillway-consume-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("spillway consume: " + pipeline.describe());
-    stopped.await();
+    CompletableFuture.anyOf(stopped, pipeline.consumerFailure()).join();
+    if (pipeline.consumerFailure().isDone()) {
+      // a failure no retry fixes: stop with the checkpoint where it is, and say which resource failed
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // a SIGTERM came at the same moment: the hook finishes instead
+      }
+      finish.run();
+      throw pipeline.consumerFailure().join();
+    }
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.spillway.bootstrap.cli;
 
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.SystemClock;
+import io.spillway.bootstrap.pipeline.InMemoryPipeline;
 import io.spillway.bootstrap.pipeline.PipelineRun;
 import io.spillway.bootstrap.pipeline.PipelineRun.JobSpec;
 import io.spillway.bootstrap.wiring.InMemorySpillway;
@@ -11,13 +12,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs jobs end to end on the in-memory backend and prints what happened. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run N jobs end to end in memory (produce → stream → consume → store → read back and verify).")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--shards", defaultValue = "4", description = "stream shards, Kinesis limits per shard (default ${DEFAULT-VALUE})")
+  /** The most shards the in-memory stream models. */
+  static final int MAX_SHARDS = 10_000;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--shards", defaultValue = "4", description = "stream shards, Kinesis limits per shard, 1..10000 (default ${DEFAULT-VALUE})")
   int shards;
 
   @Option(names = "--wcu", defaultValue = "10000", description = "provisioned write units of the table (default ${DEFAULT-VALUE})")
@@ -30,19 +38,21 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Options.atLeast("--shards", shards, 1);
+    Options.range(spec, "--shards", shards, 1, MAX_SHARDS);
+    Options.positive(spec, "--wcu", wcu);
+    workload.validate(spec, true);
     SpillwayConfig config = SpillwayConfig.defaults()
         .withStream(StreamLimits.kinesis(shards))
         .withTable(TableCapacity.Settings.provisioned(wcu))
         .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(wcu))
         .withSequentialJobIds(true);
-    InMemorySpillway spillway = InMemorySpillway.create(config, new SystemClock());
+    InMemoryPipeline pipeline = new InMemoryPipeline(InMemorySpillway.create(config, new SystemClock()));
     List<JobSpec> specs = workload.specs("demo");
     PipelineRun.Report r;
-    try {
-      r = PipelineRun.run(spillway, specs, 2, Duration.ofMinutes(10));
+    try (RunProgress progress = RunProgress.start("demo", pipeline, workload.events(), spec.commandLine().getErr())) {
+      r = PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10));
     } finally {
-      spillway.datasets().close();
+      pipeline.datasets().close();
     }
     return Summary.print(r, json,
         "Spillway demo (in-memory backend: " + shards + " shards at Kinesis limits, " + (long) wcu + " provisioned WCU)");

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Starts, stops and reports the local stand-ins for AWS (DynamoDB Local and kinesis-mock on loopback). */
@@ -30,11 +31,18 @@ public final class LocalCommand implements Runnable {
       Path dir = home != null ? home : Path.of(Optional.ofNullable(System.getenv("SPILLWAY_HOME")).orElse(".spillway"));
       return new LocalStandIns(dir.toAbsolutePath());
     }
+
+    /** The running stand-ins, or {@code --backend local} refused: what a command needs before it builds a client. */
+    LocalStandIns.State running(CommandSpec spec, String backend) {
+      LocalStandIns standIns = standIns();
+      return standIns.running().orElseThrow(() -> new Options.Refused(spec, "--backend " + backend
+          + ": the local stand-ins are not running (" + standIns.whyNotRunning() + "): start them with ./spillway local up"));
+    }
   }
 
   static Map<String, Object> describe(LocalStandIns.State s) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("running", s.alive());
+    out.put("running", true);
     out.put("dynamodbEndpoint", s.dynamoDb().toString());
     out.put("kinesisEndpoint", s.kinesis().toString());
     out.put("pid", s.servePid());
@@ -72,7 +80,7 @@ public final class LocalCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Optional<LocalStandIns.State> s = home.standIns().state().filter(LocalStandIns.State::alive);
+      Optional<LocalStandIns.State> s = home.standIns().running();
       if (s.isEmpty()) {
         System.out.println("not running");
         return 3;

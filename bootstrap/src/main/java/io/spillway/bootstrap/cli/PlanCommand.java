@@ -11,13 +11,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Sizes shards, write capacity, buckets and retention for a workload, and optionally simulates the plan. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Plan capacity for a scenario's workload: shards, write units, workers, buckets per job, retention and",
         "the monthly cost at the scenario's price table. --verify simulates the plan and says whether it holds."})
 public final class PlanCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--scenario", defaultValue = "seed-case-study", paramLabel = "FILE|NAME",
       description = "the workload: a scenario file or a shipped scenario (default ${DEFAULT-VALUE})")
   String scenario;
@@ -31,7 +35,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SimulateCommand.quietServices();
-    Scenario s = ScenarioLoader.load(scenario);
+    Scenario s = SimulateCommand.load(spec, "--scenario", scenario);
     Planner.Plan plan = Planner.plan(s);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("scenario", s.name);

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs jobs through the whole pipeline on a chosen backend and prints the same summary as the demo. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -28,11 +30,13 @@ public final class RunCommand implements Callable<Integer> {
     aws
   }
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--backend", defaultValue = "${env:SPILLWAY_BACKEND:-memory}",
       description = "memory | local | aws (env SPILLWAY_BACKEND; default memory; local needs `spillway local up`, aws needs `spillway setup --backend aws`)")
   Backend backend;
 
-  @Option(names = "--shards", defaultValue = "4", description = "stream shards (default ${DEFAULT-VALUE})")
+  @Option(names = "--shards", defaultValue = "4", description = "stream shards, 1..10000 on memory (default ${DEFAULT-VALUE})")
   int shards;
 
   @Option(names = "--consumers", defaultValue = "1", description = "KCL workers sharing the shards, local backend (default ${DEFAULT-VALUE})")
@@ -49,21 +53,37 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Options.atLeast("--shards", shards, 1);
-    Options.atLeast("--consumers", consumers, 1);
+    if (backend == Backend.memory) {
+      Options.range(spec, "--shards", shards, 1, DemoCommand.MAX_SHARDS);
+    } else {
+      Options.atLeast(spec, "--shards", shards, 1);
+    }
+    Options.atLeast(spec, "--consumers", consumers, 1);
+    workload.validate(spec, backend == Backend.memory);
+    if (backend != Backend.memory) {
+      aws.validate(spec, backend.name(), retrieval.retrieval(), true);
+    }
     List<JobSpec> specs = workload.specs("run-" + Long.toString(System.currentTimeMillis(), 36));
     if (backend == Backend.memory) {
       SpillwayConfig config = SpillwayConfig.defaults().withStream(StreamLimits.kinesis(shards));
       Pipeline pipeline = new InMemoryPipeline(InMemorySpillway.create(config, new SystemClock()));
       try {
-        return Summary.print(PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10)), json, "Spillway run: " + pipeline.describe());
+        return run(pipeline, specs);
       } finally {
         pipeline.datasets().close();
       }
     }
     try (AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
         new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000).withRetrieval(retrieval.retrieval()))) {
-      return Summary.print(PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10)), json, "Spillway run: " + pipeline.describe());
+      return run(pipeline, specs);
     }
+  }
+
+  private int run(Pipeline pipeline, List<JobSpec> specs) throws Exception {
+    PipelineRun.Report report;
+    try (RunProgress progress = RunProgress.start("run", pipeline, workload.events(), spec.commandLine().getErr())) {
+      report = PipelineRun.run(pipeline, specs, 2, Duration.ofMinutes(10));
+    }
+    return Summary.print(report, json, "Spillway run: " + pipeline.describe());
   }
 }

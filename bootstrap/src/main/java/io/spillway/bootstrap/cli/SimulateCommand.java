@@ -6,18 +6,25 @@ import io.spillway.bootstrap.simulation.Scenario;
 import io.spillway.bootstrap.simulation.ScenarioLoader;
 import io.spillway.bootstrap.simulation.Simulation;
 import io.spillway.domain.InvalidFieldException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs a scenario through the three architectures on a virtual clock and prints what each did. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
     description = {"Simulate a workload offline (a day of jobs in seconds) through three architectures: item-per-event,",
         "direct-chunked and spillway, on Spillway's own services and the in-memory adapters' AWS limits."})
 public final class SimulateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--scenario", required = true, paramLabel = "FILE|NAME",
       description = "a scenario file (YAML or JSON) or a shipped one: seed-case-study, retention-expiry, producer-overload")
   String scenario;
@@ -45,11 +52,39 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     quietServices();
-    Scenario s = ScenarioLoader.load(scenario);
+    // every flag is checked before the first architecture runs: a bad one found after it would waste its minutes
+    for (String a : architectures) {
+      if (!Simulation.ARCHITECTURES.contains(a)) {
+        throw Options.refuse(spec, "--architecture", a, "one of " + Simulation.ARCHITECTURES);
+      }
+    }
+    List<Scenario.Fault> added = new ArrayList<>();
+    for (String f : faults) {
+      added.add(parseFault(spec, f));
+    }
+    if (out != null) {
+      writableDirectory(spec, "--out", out);
+    }
+    Scenario s = load(spec, "--scenario", scenario);
+    int fromFile = s.faults.size();
     if (seed != null) s.seed = seed;
     if (days != null) s.days = days;
-    for (String f : faults) s.faults.add(parseFault(f));
-    s.validate();
+    s.faults.addAll(added);
+    try {
+      s.validate();
+    } catch (InvalidFieldException e) {
+      if (e.field().equals("days") && days != null) {
+        throw Options.refuse(spec, "--days", days, "1/24..31 (an hour to 31 days)");
+      }
+      if (e.field().startsWith("faults[")) {
+        int index = Integer.parseInt(e.field().substring("faults[".length(), e.field().indexOf(']')));
+        if (index >= fromFile) {
+          throw Options.refuse(spec, "--fault", faults.get(index - fromFile), e.field().substring(e.field().indexOf(']') + 2) + " "
+              + e.value() + " outside " + e.limit() + (days != null ? " (with --days " + days + ")" : ""));
+        }
+      }
+      throw new Options.Refused(spec, "--scenario " + scenario + (days != null ? " with --days " + days : "") + ": " + e.getMessage());
+    }
     long began = System.nanoTime();
     Simulation.Report report = new Simulation(s).run(architectures, (arch, at, total) ->
         System.err.printf(Locale.ROOT, "[simulate] %-15s %5.1f of %.1f simulated hours%n", arch, at / 3600.0, total / 3600.0));
@@ -74,19 +109,54 @@ public final class SimulateCommand implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.log.io.spillway.application", "warn");
   }
 
-  static Scenario.Fault parseFault(String spec) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z-]+)@([0-9.]+)\\+([0-9.]+)(?::([0-9.]+))?").matcher(spec);
-    if (!m.matches()) {
-      throw new InvalidFieldException("--fault", spec, "TYPE@HOUR+MINUTES[:VALUE], e.g. consumers-down@12+90");
+  /** A scenario file or a shipped scenario; one that cannot be read or breaks a limit is refused as {@code option}'s value. */
+  static Scenario load(CommandSpec spec, String option, String scenario) {
+    try {
+      return ScenarioLoader.load(scenario);
+    } catch (InvalidFieldException e) {
+      if (!Files.isRegularFile(Path.of(scenario))) {
+        throw Options.refuse(spec, option, scenario, e.limit());
+      }
+      throw new Options.Refused(spec, option + " " + scenario + ": " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw new Options.Refused(spec, option + " " + scenario + ": cannot be read (" + e.getCause().getMessage() + ")");
     }
-    Scenario.Fault f = new Scenario.Fault(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+  }
+
+  /** A directory that exists and can be written, or can be created. */
+  static void writableDirectory(CommandSpec spec, String option, Path dir) {
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw Options.refuse(spec, option, dir.toString(), existing != null && existing.equals(dir.toAbsolutePath())
+          ? "a directory that can be written" : "a directory that can be created (" + existing + " is not a writable directory)");
+    }
+  }
+
+  static Scenario.Fault parseFault(CommandSpec spec, String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z-]+)@([0-9.]+)\\+([0-9.]+)(?::([0-9.]+))?").matcher(text);
+    if (!m.matches()) {
+      throw Options.refuse(spec, "--fault", text, "TYPE@HOUR+MINUTES[:VALUE], e.g. consumers-down@12+90, TYPE one of " + Scenario.FAULT_TYPES);
+    }
+    if (!Scenario.FAULT_TYPES.contains(m.group(1))) {
+      throw Options.refuse(spec, "--fault", text, "TYPE one of " + Scenario.FAULT_TYPES);
+    }
+    Scenario.Fault f;
+    double v;
+    try {
+      f = new Scenario.Fault(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)));
+      v = m.group(4) == null ? Double.NaN : Double.parseDouble(m.group(4));
+    } catch (NumberFormatException e) {
+      throw Options.refuse(spec, "--fault", text, "numbers for HOUR, MINUTES and VALUE, e.g. throttling-storm@10+30:0.9");
+    }
     if (m.group(4) != null) {
-      double v = Double.parseDouble(m.group(4));
       switch (f.type) {
         case "throttling-storm" -> f.fraction = v;
         case "put-latency" -> f.milliseconds = v;
         case "capacity-cut" -> f.writeUnits = v;
-        default -> throw new InvalidFieldException("--fault", spec, "no VALUE for " + f.type);
+        default -> throw Options.refuse(spec, "--fault", text, "no VALUE for " + f.type);
       }
     }
     return f;

@@ -19,14 +19,31 @@ public final class SpillwayCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line as {@code main} does and returns its exit code (0 done, 1 failed, 2 invalid input). */
+  public static int execute(String... args) {
+    CommandLine cli = commandLine();
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      // picocli hands exceptions to the handlers but lets errors through (out of memory, a class missing from the jar)
+      return ((Errors) cli.getExecutionExceptionHandler()).handleError(e, cli);
+    }
   }
 
   /**
-   * The configured command line: invalid input (a value past a documented limit) prints its one-line
-   * explanation and exits 2; anything else is a failure of the run and exits 1 with its trace.
+   * The configured command line: invalid input (a wrong type, a value past a documented limit, a
+   * backend that is not there) prints one line naming the flag, the value and the limit, and exits
+   * 2; any other failure prints one line and exits 1, with its stack trace when the environment
+   * variable {@code SPILLWAY_DEBUG} is set (to anything but 0 or false).
    */
   public static CommandLine commandLine() {
+    return commandLine(Errors.debugRequested(System.getenv(Errors.DEBUG)));
+  }
+
+  static CommandLine commandLine(boolean debug) {
     CommandLine cli = new CommandLine(new SpillwayCommand());
     // options not given as flags come from a properties file ($SPILLWAY_CONFIG, else ~/.spillway.properties)
     java.io.File config = new java.io.File(java.util.Optional.ofNullable(System.getenv("SPILLWAY_CONFIG"))
@@ -34,19 +51,9 @@ public final class SpillwayCommand implements Runnable {
     if (config.isFile()) {
       cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config));
     }
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      Throwable cause = e;
-      while (cause.getCause() != null && !(cause instanceof io.spillway.domain.InvalidFieldException)) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof io.spillway.domain.InvalidFieldException invalid) {
-        line.getErr().println("spillway: invalid input: " + invalid.getMessage());
-        return 2;
-      }
-      line.getErr().println("spillway: " + e);
-      e.printStackTrace(line.getErr());
-      return 1;
-    });
+    Errors errors = new Errors(debug);
+    cli.setParameterExceptionHandler(errors);
+    cli.setExecutionExceptionHandler(errors);
     return cli;
   }
 

@@ -34,32 +34,79 @@ public final class LocalStandIns {
   private final Path home;
 
   public LocalStandIns(Path home) {
-    this.home = home;
+    this.home = home.toAbsolutePath().normalize();
   }
 
   private Path stateFile() {
     return home.resolve("local").resolve("state.properties");
   }
 
+  /** What the state file records, if it can be read; {@link #running} says whether those processes still run. */
   public Optional<State> state() {
     Path file = stateFile();
-    if (!Files.exists(file)) {
+    if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file)) {
       p.load(r);
       return Optional.of(new State(Long.parseLong(p.getProperty("servePid")), Long.parseLong(p.getProperty("kinesisPid")),
-          URI.create(p.getProperty("dynamodb")), URI.create(p.getProperty("kinesis"))));
+          endpoint(p.getProperty("dynamodb")), endpoint(p.getProperty("kinesis"))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
+  private static URI endpoint(String text) {
+    URI uri = URI.create(text);
+    if (uri.getHost() == null || uri.getPort() < 0) {
+      throw new IllegalArgumentException("not an endpoint: " + text);
+    }
+    return uri;
+  }
+
+  /**
+   * The stand-ins, if the process recorded as serving them still runs and is the one this home's
+   * {@code local serve} started (a recorded pid that the system has since given to another process
+   * does not count).
+   */
+  public Optional<State> running() {
+    return state().filter(s -> ours(s.servePid()));
+  }
+
+  /** Why {@link #running} is empty, for an error message. */
+  public String whyNotRunning() {
+    Path file = stateFile();
+    if (!Files.exists(file)) {
+      return "no " + file;
+    }
+    Optional<State> state = state();
+    if (state.isEmpty()) {
+      return file + " cannot be read";
+    }
+    return "pid " + state.get().servePid() + " recorded in " + file + " no longer serves them";
+  }
+
   /** The running stand-ins, or an error telling how to start them. */
   public State requireRunning() {
-    return state().filter(State::alive)
-        .orElseThrow(() -> new IllegalStateException("the local stand-ins are not running: start them with ./spillway local up"));
+    return running().orElseThrow(() -> new IllegalStateException(
+        "the local stand-ins are not running (" + whyNotRunning() + "): start them with ./spillway local up"));
+  }
+
+  /**
+   * Whether {@code pid} is a live process started for this home: one of its arguments is the home
+   * or a file under it (the serve process gets {@code --home}, kinesis-mock runs from under it). When the system does
+   * not show a process's arguments, a live pid counts.
+   */
+  private boolean ours(long pid) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      return false;
+    }
+    String home = this.home.toString();
+    return process.get().info().arguments()
+        .map(args -> java.util.Arrays.stream(args).anyMatch(a -> a.equals(home) || a.startsWith(home + java.io.File.separator)))
+        .orElse(true);
   }
 
   /** Serves both stand-ins in this process until it is stopped (the body of {@code local serve}). */
@@ -93,7 +140,7 @@ public final class LocalStandIns {
 
   /** Starts the background process unless it runs already; returns where the stand-ins listen. */
   public State up(Duration timeout) throws IOException, InterruptedException {
-    Optional<State> running = state().filter(State::alive);
+    Optional<State> running = running();
     if (running.isPresent()) {
       return running.get();
     }
@@ -136,7 +183,8 @@ public final class LocalStandIns {
     boolean wasRunning = false;
     for (long pid : new long[] {state.get().servePid(), state.get().kinesisPid()}) {
       Optional<ProcessHandle> process = ProcessHandle.of(pid);
-      if (process.isPresent() && process.get().isAlive()) {
+      // a pid the system has given to another process since is not ours to stop
+      if (process.isPresent() && ours(pid)) {
         wasRunning = true;
         process.get().destroy();
         try {
