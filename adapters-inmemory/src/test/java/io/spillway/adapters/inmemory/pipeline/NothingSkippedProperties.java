@@ -73,25 +73,7 @@ class NothingSkippedProperties {
           return super.putIfAbsent(chunk);
         }
       };
-      DeadLetters flakyLetters = new DeadLetters() {
-        @Override
-        public void add(DeadLetter letter) {
-          if (random.nextDouble() < p) {
-            throw new RetryableStoreException("PutItem of a dead letter timed out");
-          }
-          h.deadLetters.add(letter);
-        }
-
-        @Override
-        public List<DeadLetter> list(int limit) {
-          return h.deadLetters.list(limit);
-        }
-
-        @Override
-        public long count() {
-          return h.deadLetters.count();
-        }
-      };
+      DeadLetters flakyLetters = new NothingSkippedTest.FailingDeadLetters(h.deadLetters, () -> random.nextDouble() < p);
       IngestSettings settings = new IngestSettings(1e9, 2, Duration.ofMillis(1), Duration.ofMillis(4), true);
 
       // the record processor's loop: hand in what is not durable yet until all is

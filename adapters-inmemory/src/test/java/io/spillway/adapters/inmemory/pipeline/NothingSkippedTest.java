@@ -129,25 +129,7 @@ class NothingSkippedTest {
     try (Harness h = Harness.unbounded()) {
       List<StreamRecord> batch = sandwich(produce(h, JOB, events(JOB, 300, 2_000)), random(1_000, 3));
       AtomicInteger refusals = new AtomicInteger(2);
-      DeadLetters flaky = new DeadLetters() {
-        @Override
-        public void add(DeadLetter letter) {
-          if (refusals.getAndDecrement() > 0) {
-            throw new RetryableStoreException("PutItem of a dead letter timed out");
-          }
-          h.deadLetters.add(letter);
-        }
-
-        @Override
-        public List<DeadLetter> list(int limit) {
-          return h.deadLetters.list(limit);
-        }
-
-        @Override
-        public long count() {
-          return h.deadLetters.count();
-        }
-      };
+      DeadLetters flaky = new FailingDeadLetters(h.deadLetters, () -> refusals.getAndDecrement() > 0);
       var consumer = h.newConsumer(IngestSettings.defaults(), h.chunks, flaky);
 
       IngestResult first = consumer.ingest(batch);
@@ -234,6 +216,35 @@ class NothingSkippedTest {
     @Override
     public long count(JobId job, int bucket) {
       return inner.count(job, bucket);
+    }
+  }
+
+  /** Keeps letters in {@code inner}, but refuses an add with a timeout whenever {@code fails} says so. */
+  static final class FailingDeadLetters implements DeadLetters {
+    private final DeadLetters inner;
+    private final java.util.function.BooleanSupplier fails;
+
+    FailingDeadLetters(DeadLetters inner, java.util.function.BooleanSupplier fails) {
+      this.inner = inner;
+      this.fails = fails;
+    }
+
+    @Override
+    public void add(DeadLetter letter) {
+      if (fails.getAsBoolean()) {
+        throw new RetryableStoreException("PutItem of a dead letter timed out");
+      }
+      inner.add(letter);
+    }
+
+    @Override
+    public List<DeadLetter> list(int limit) {
+      return inner.list(limit);
+    }
+
+    @Override
+    public long count() {
+      return inner.count();
     }
   }
 }
