@@ -4,7 +4,7 @@ import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
 import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import io.spillway.adapters.aws.dynamodb.SpillwayTable;
 import io.spillway.adapters.aws.kinesis.KinesisStreams;
-import io.spillway.adapters.aws.local.KinesisMock;
+import io.spillway.bootstrap.standins.KinesisMock;
 import io.spillway.application.port.out.Clock;
 import java.net.URI;
 import java.nio.file.Files;

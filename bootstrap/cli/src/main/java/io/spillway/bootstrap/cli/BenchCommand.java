@@ -1,0 +1,255 @@
+package io.spillway.bootstrap.cli;
+
+import io.spillway.adapters.inmemory.StreamLimits;
+import io.spillway.adapters.inmemory.TableCapacity;
+import io.spillway.application.codec.Codecs;
+import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.bootstrap.SystemClock;
+import io.spillway.bootstrap.workload.AnalyticsEvents;
+import io.spillway.bootstrap.pipeline.PipelineRun;
+import io.spillway.bootstrap.pipeline.PipelineRun.Expected;
+import io.spillway.bootstrap.pipeline.PipelineRun.JobSpec;
+import io.spillway.bootstrap.wiring.InMemorySpillway;
+import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.ChunkAssembler;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.JobClass;
+import io.spillway.domain.job.JobId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures, side by side in one run, the in-memory pipeline end to end and its compress-only limit
+ * (the same events through the chunk assembler and codec alone), plus write units per million
+ * events for Spillway and for one item per event. Stream and table limits are lifted so that the
+ * figures are Spillway's own code path.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark the in-memory pipeline against its compress-only limit and against one item per event.")
+public final class BenchCommand implements Callable<Integer> {
+  /** Where the bench runs. */
+  enum Backend {
+    memory,
+    local
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--events", description = "events per measured run (default 1000000 in memory, 200000 on local)")
+  Integer events;
+
+  @Option(names = "--jobs", defaultValue = "4", description = "jobs the events are split over (default ${DEFAULT-VALUE})")
+  int jobs;
+
+  @Option(names = "--threads", defaultValue = "2", description = "producer threads, also used for compress-only (default ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "measured rounds; the median is reported (default ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Option(names = "--backend", defaultValue = "memory",
+      description = "memory (limits lifted, against the compress-only limit) | local (SDK + KCL on the stand-ins, against BatchWriteItem item-per-event)")
+  Backend backend;
+
+  @picocli.CommandLine.Mixin LocalCommand.Home home;
+
+  @picocli.CommandLine.Mixin RetrievalOption retrieval;
+
+  private static final int BUCKETS = 4;
+
+  @Override
+  public Integer call() throws Exception {
+    Options.atLeast(spec, "--jobs", jobs, 1);
+    Options.atLeast(spec, "--threads", threads, 1);
+    if (backend == Backend.local) {
+      return benchLocal();
+    }
+    Options.atLeast(spec, "--rounds", rounds, 1);
+    int events = this.events == null ? 1_000_000 : this.events;
+    Options.atLeast(spec, "--events", events, jobs * 1_000L);
+    // the bench holds its events as objects, and each round's pipeline keeps them stored
+    HeapBudget.require(spec, "--events " + events, events, HeapBudget.EVENT_OBJECT_BYTES + HeapBudget.STORED_BYTES_PER_EVENT, jobs,
+        HeapBudget.EVENT_OBJECT_BYTES + " B per event held as an object, " + HeapBudget.STORED_BYTES_PER_EVENT + " B stored in memory");
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    List<List<Event>> perJob = new ArrayList<>();
+    List<Expected> expected = new ArrayList<>();
+    long rawJsonBytes = 0;
+    for (int j = 0; j < jobs; j++) {
+      JobId id = new JobId(String.format("bench-%04d", j + 1));
+      List<Event> list = new AnalyticsEvents(id, 7 + j, start).next(events / jobs);
+      for (Event e : list) rawJsonBytes += AnalyticsEvents.jsonSize(e);
+      perJob.add(list);
+      expected.add(Expected.of(list));
+    }
+    long total = (long) (events / jobs) * jobs;
+
+    // warm-up: one unmeasured pass of each path, so the JIT has compiled both before timing
+    compressOnly(slice(perJob, 200_000));
+    pipeline(slice(perJob, 200_000), null);
+
+    double[] compressRates = new double[rounds];
+    double[] pipelineRates = new double[rounds];
+    PipelineRun.Report last = null;
+    for (int r = 0; r < rounds; r++) {
+      System.gc(); // each measured phase starts from a collected heap
+      long t0 = System.nanoTime();
+      compressOnly(perJob);
+      compressRates[r] = total / ((System.nanoTime() - t0) / 1e9);
+      System.gc();
+      PipelineRun.Report report = pipeline(perJob, expected);
+      pipelineRates[r] = total / (report.millisToAvailable() / 1e3);
+      if (!report.readBackVerified() || report.eventsLost() != 0 || report.jobsAvailable() != jobs) {
+        throw new IllegalStateException("round " + r + " did not read back what it produced: " + report);
+      }
+      last = report;
+      // progress on stderr: stdout carries the result
+      spec.commandLine().getErr().printf(java.util.Locale.ROOT, "[bench] round %d of %d: %,d events/s end to end, %,d compress-only%n",
+          r + 1, rounds, Math.round(pipelineRates[r]), Math.round(compressRates[r]));
+    }
+    double compressOnly = median(compressRates);
+    double eventsPerSecond = median(pipelineRates);
+    double wcuPerMillion = last.wcuConsumed() / total * 1e6;
+    double wcuPerMillionItemPerEvent = (double) last.wcuItemPerEvent() / total * 1e6;
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("events", total);
+    out.put("jobs", jobs);
+    out.put("producerThreads", threads);
+    out.put("cores", Runtime.getRuntime().availableProcessors());
+    out.put("eventsPerSecond", Math.round(eventsPerSecond));
+    out.put("compressOnlyEventsPerSecond", Math.round(compressOnly));
+    out.put("ratioToLimit", Json.num(eventsPerSecond / compressOnly, 3));
+    out.put("wcuPerMillionEvents", Json.num(wcuPerMillion, 0));
+    out.put("wcuPerMillionEventsItemPerEvent", Json.num(wcuPerMillionItemPerEvent, 0));
+    out.put("wcuReduction", Json.num(wcuPerMillionItemPerEvent / wcuPerMillion, 1));
+    out.put("jsonBytesPerEvent", Json.num((double) rawJsonBytes / total, 1));
+    out.put("storedBytesPerEvent", Json.num(last.wcuConsumed() * 1024 / total, 1));
+    out.put("chunks", last.chunks());
+    out.put("fillRatio", Json.num(last.fillRatio(), 4));
+    out.put("readBackVerified", last.readBackVerified());
+    out.put("eventsPerSecondRounds", Arrays.stream(pipelineRates).mapToLong(Math::round).toArray());
+    out.put("compressOnlyEventsPerSecondRounds", Arrays.stream(compressRates).mapToLong(Math::round).toArray());
+    if (json) {
+      System.out.println(Json.of(out));
+    } else {
+      System.out.println("Spillway bench (in-memory, limits lifted; median of " + rounds + " rounds)");
+      out.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v instanceof long[] a ? Arrays.toString(a) : v));
+    }
+    return 0;
+  }
+
+  /** Local bench: modest volumes, the stand-ins are slow (default 200,000 events unless --events is given). */
+  private Integer benchLocal() throws Exception {
+    int n = events == null ? 200_000 : events;
+    Options.atLeast(spec, "--events", n, jobs * 100L);
+    HeapBudget.require(spec, "--events " + n, n, HeapBudget.EVENT_OBJECT_BYTES, jobs,
+        HeapBudget.EVENT_OBJECT_BYTES + " B per event held as an object");
+    io.spillway.bootstrap.local.LocalStandIns.State standIns = home.running(spec, "local");
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    List<List<Event>> perJob = new ArrayList<>();
+    for (int j = 0; j < jobs; j++) {
+      perJob.add(new AnalyticsEvents(new JobId("lb-" + run + "-" + j), 11 + j, start).next(n / jobs));
+    }
+    Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(standIns, perJob, BUCKETS, threads,
+        retrieval.retrieval());
+    if (json) {
+      System.out.println(Json.of(out));
+    } else {
+      System.out.println("Spillway bench on the local stand-ins (chunked pipeline vs item-per-event BatchWriteItem, one run)");
+      out.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+    }
+    return Boolean.TRUE.equals(out.get("readBackVerified")) ? 0 : 1;
+  }
+
+  private PipelineRun.Report pipeline(List<List<Event>> perJob, List<Expected> expected) throws Exception {
+    SpillwayConfig config = SpillwayConfig.defaults()
+        .withStream(StreamLimits.unbounded(4))
+        .withTable(TableCapacity.Settings.unlimited())
+        .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(1e12))
+        .withPublisher(SpillwayConfig.defaults().publisher().withMaxBufferedBytes(256L * 1024 * 1024));
+    InMemorySpillway spillway = InMemorySpillway.create(config, new SystemClock());
+    List<JobSpec> specs = new ArrayList<>();
+    for (int j = 0; j < perJob.size(); j++) {
+      List<Event> list = perJob.get(j);
+      Expected exp = expected == null ? Expected.of(list) : expected.get(j);
+      specs.add(new JobSpec(list.get(0).jobId(), JobClass.STANDARD, BUCKETS, () -> batches(list, 10_000), Optional.of(exp)));
+    }
+    try {
+      return PipelineRun.run(spillway, specs, threads, Duration.ofMinutes(10));
+    } finally {
+      spillway.datasets().close();
+    }
+  }
+
+  private void compressOnly(List<List<Event>> perJob) throws Exception {
+    Codecs codecs = Codecs.standard();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Long>> done = new ArrayList<>();
+      for (List<Event> list : perJob) {
+        done.add(pool.submit(() -> {
+          ChunkAssembler assembler = new ChunkAssembler(list.get(0).jobId(), BUCKETS, codecs.writer(), ChunkAssembler.Settings.defaults());
+          Instant now = Instant.EPOCH;
+          long bytes = 0;
+          for (Event e : list) {
+            for (Chunk c : assembler.add(e, now)) bytes += c.record().length;
+          }
+          for (Chunk c : assembler.flushAll()) bytes += c.record().length;
+          return bytes;
+        }));
+      }
+      for (Future<Long> f : done) f.get();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static java.util.Iterator<List<Event>> batches(List<Event> list, int size) {
+    return new java.util.Iterator<>() {
+      int at;
+
+      @Override
+      public boolean hasNext() {
+        return at < list.size();
+      }
+
+      @Override
+      public List<Event> next() {
+        int end = Math.min(list.size(), at + size);
+        List<Event> b = list.subList(at, end);
+        at = end;
+        return b;
+      }
+    };
+  }
+
+  private static List<List<Event>> slice(List<List<Event>> perJob, int n) {
+    List<List<Event>> out = new ArrayList<>();
+    for (List<Event> l : perJob) out.add(l.subList(0, Math.min(n, l.size())));
+    return out;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
