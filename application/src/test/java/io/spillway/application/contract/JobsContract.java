@@ -239,6 +239,29 @@ public abstract class JobsContract {
     assertThat(jobs.addStored(job.id(), 1)).contains(new StoredChunks(sealed, 6));
   }
 
+  /**
+   * The availability sweep marks a SEALED job INCOMPLETE, then brings its count up to what the
+   * table holds; a chunk stored later still adds to the count and the job stays INCOMPLETE.
+   */
+  @Test
+  void anIncompleteJobKeepsItsCountTakesLaterCountsAndLeavesTheSealedList() {
+    Jobs jobs = newJobs();
+    Job job = submitted("job-1");
+    jobs.create(job);
+    Job sealed = job.transitionTo(JobStatus.SEALED, T0.plusSeconds(1));
+    jobs.replace(job, sealed);
+    jobs.addStored(job.id(), 5);
+    Job incomplete = sealed.transitionTo(JobStatus.INCOMPLETE, T0.plusSeconds(2));
+
+    assertThat(jobs.replace(sealed, incomplete)).isTrue();
+    assertThat(jobs.replace(sealed, incomplete)).as("a second sweep's move, from SEALED").isFalse();
+
+    assertThat(jobs.progress(job.id())).contains(new StoredChunks(incomplete, 5));
+    assertThat(jobs.addStored(job.id(), 3)).contains(new StoredChunks(incomplete, 8));
+    assertThat(jobs.progress(job.id())).contains(new StoredChunks(incomplete, 8));
+    assertThat(jobs.sealed()).isEmpty();
+  }
+
   @Test
   void countsFromManyThreadsAreNotLost() throws Exception {
     Jobs jobs = newJobs();
