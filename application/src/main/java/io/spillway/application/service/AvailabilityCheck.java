@@ -4,6 +4,7 @@ import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.StoredChunks;
+import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
@@ -32,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * that: it looks at every SEALED job and, when one's count has not moved for {@code quietPeriod},
  * counts its chunks in the table (a read of every item of the job, so it backs off, per job, up to
  * {@code maxRecountInterval}).
+ *
+ * <p>When the stream's retention is known, the sweep also gives up on a job whose chunks can no
+ * longer arrive: the producer publishes every chunk before it seals, so every chunk entered the
+ * stream no later than the seal and has left it {@code retention} after. Once a SEALED job is older
+ * than retention plus a grace period (for records read just before they expired and still being
+ * written), its chunks are counted in the table — the shared count can be short after a crash —
+ * and, if some are still missing, the job moves SEALED → INCOMPLETE, its count brought up to what
+ * the table holds, so that expected − stored is the number of chunks lost. Without a known retention
+ * no job is ever marked INCOMPLETE.
  */
 public final class AvailabilityCheck {
   private static final Logger log = LoggerFactory.getLogger(AvailabilityCheck.class);
@@ -43,6 +53,8 @@ public final class AvailabilityCheck {
   private final Clock clock;
   private final Duration quietPeriod;
   private final Duration maxRecountInterval;
+  private final Optional<Duration> retention;
+  private final Duration grace;
   private final Set<JobId> known = ConcurrentHashMap.newKeySet();
   private final Map<JobId, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<JobId, Stall> stalls = new ConcurrentHashMap<>();
@@ -53,6 +65,8 @@ public final class AvailabilityCheck {
     Instant since;
     Instant nextRecount;
     Duration interval;
+    /** Whether the table was counted once the job's chunks had all left the stream. */
+    boolean countedExpired;
 
     Stall(long stored, Instant since, Duration interval) {
       this.stored = stored;
@@ -62,24 +76,88 @@ public final class AvailabilityCheck {
     }
   }
 
-  /** What one sweep did. */
-  public record Sweep(int sealed, int madeAvailable, int recounted) {}
+  /**
+   * What one sweep did.
+   *
+   * @param sealed jobs left SEALED
+   * @param madeAvailable jobs found complete (made AVAILABLE by this sweep or a moment before)
+   * @param recounted jobs whose chunks were counted in the table
+   * @param madeIncomplete jobs marked INCOMPLETE: chunks missing after they left the stream
+   */
+  public record Sweep(int sealed, int madeAvailable, int recounted, int madeIncomplete) {}
 
+  /**
+   * How the check waits and when it gives up.
+   *
+   * @param quietPeriod how long a sealed job's count must stand still before the sweep counts its
+   *     chunks in the table
+   * @param maxRecountInterval the longest wait between two counts of one stalled job
+   * @param retention the stream's retention period; empty when unknown, and then no job is ever
+   *     marked INCOMPLETE
+   * @param grace how long past {@code seal + retention} a job stays SEALED, for records read just
+   *     before they expired and still being written
+   */
+  public record Settings(Duration quietPeriod, Duration maxRecountInterval, Optional<Duration> retention, Duration grace) {
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+    public Settings {
+      if (quietPeriod == null || quietPeriod.isNegative()) {
+        throw new InvalidFieldException("availability.quietPeriod", quietPeriod, ">= 0");
+      }
+      if (maxRecountInterval == null || maxRecountInterval.isNegative() || maxRecountInterval.isZero()) {
+        throw new InvalidFieldException("availability.maxRecountInterval", maxRecountInterval, "> 0");
+      }
+      if (retention == null || retention.filter(r -> r.isNegative() || r.isZero()).isPresent()) {
+        throw new InvalidFieldException("availability.retention", retention, "empty or > 0");
+      }
+      if (grace == null || grace.isNegative()) {
+        throw new InvalidFieldException("availability.grace", grace, ">= 0");
+      }
+    }
+
+    /** Quiet for 30 s, recounts at most an hour apart, retention unknown, 5 min grace. */
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(30), Duration.ofHours(1), Optional.empty(), DEFAULT_GRACE);
+    }
+
+    public Settings withRecounts(Duration quietPeriod, Duration maxRecountInterval) {
+      return new Settings(quietPeriod, maxRecountInterval, retention, grace);
+    }
+
+    /** These settings for a stream that keeps records for {@code retention}. */
+    public Settings withRetention(Duration retention) {
+      return new Settings(quietPeriod, maxRecountInterval, Optional.of(retention), grace);
+    }
+
+    public Settings withGrace(Duration grace) {
+      return new Settings(quietPeriod, maxRecountInterval, retention, grace);
+    }
+  }
+
+  /** With {@link Settings#defaults()}: the retention is unknown, so no job is marked INCOMPLETE. */
   public AvailabilityCheck(Jobs jobs, Chunks chunks, Clock clock) {
-    this(jobs, chunks, clock, Duration.ofSeconds(30), Duration.ofHours(1));
+    this(jobs, chunks, clock, Settings.defaults());
   }
 
   /**
+   * The retention is unknown, so no job is marked INCOMPLETE.
+   *
    * @param quietPeriod how long a sealed job's count must stand still before the sweep counts its
    *     chunks in the table
    * @param maxRecountInterval the longest wait between two counts of one stalled job
    */
   public AvailabilityCheck(Jobs jobs, Chunks chunks, Clock clock, Duration quietPeriod, Duration maxRecountInterval) {
+    this(jobs, chunks, clock, Settings.defaults().withRecounts(quietPeriod, maxRecountInterval));
+  }
+
+  public AvailabilityCheck(Jobs jobs, Chunks chunks, Clock clock, Settings settings) {
     this.jobs = jobs;
     this.chunks = chunks;
     this.clock = clock;
-    this.quietPeriod = quietPeriod;
-    this.maxRecountInterval = maxRecountInterval;
+    this.quietPeriod = settings.quietPeriod();
+    this.maxRecountInterval = settings.maxRecountInterval();
+    this.retention = settings.retention();
+    this.grace = settings.grace();
   }
 
   /** Whether the job has a record; a job once seen is remembered (job records are never deleted by Spillway). */
@@ -110,12 +188,15 @@ public final class AvailabilityCheck {
   /**
    * Looks at every SEALED job: one whose count is complete is made AVAILABLE; one whose count has
    * stood still for the quiet period has its chunks counted in the table, and is made AVAILABLE if
-   * they are all there. Safe to run in every consumer process at once.
+   * they are all there. One sealed longer ago than the stream's retention plus the grace period has
+   * its chunks counted at once, and is made INCOMPLETE if some are missing. Safe to run in every
+   * consumer process at once.
    */
   public Sweep sweep() {
     int sealed = 0;
     int available = 0;
     int recounted = 0;
+    int incomplete = 0;
     Instant now = clock.now();
     Set<JobId> seen = new java.util.HashSet<>();
     for (JobId id : jobs.sealed()) {
@@ -133,19 +214,29 @@ public final class AvailabilityCheck {
         continue;
       }
       sealed++;
+      Job job = progress.get().job();
       long stored = progress.get().stored();
       Stall stall = stalls.computeIfAbsent(id, k -> new Stall(stored, now, quietPeriod));
-      if (stall.stored != stored) {
+      boolean moved = stall.stored != stored;
+      if (moved) {
         stall.stored = stored;
         stall.since = now;
-        continue;
       }
-      if (Duration.between(stall.since, now).compareTo(quietPeriod) < 0 || now.isBefore(stall.nextRecount)) {
+      boolean expired = expired(job, now);
+      boolean due = expired
+          ? !stall.countedExpired || !now.isBefore(stall.nextRecount)
+          : !moved && Duration.between(stall.since, now).compareTo(quietPeriod) >= 0 && !now.isBefore(stall.nextRecount);
+      if (!due) {
         continue;
       }
       recounted++;
-      if (recount(progress.get().job())) {
+      stall.countedExpired |= expired;
+      JobStatus after = recount(job, expired);
+      if (after == JobStatus.AVAILABLE) {
         available++;
+        sealed--;
+      } else if (after == JobStatus.INCOMPLETE) {
+        incomplete++;
         sealed--;
       } else {
         stall.nextRecount = now.plus(stall.interval);
@@ -153,22 +244,65 @@ public final class AvailabilityCheck {
       }
     }
     stalls.keySet().retainAll(seen);
-    return new Sweep(sealed, available, recounted);
+    return new Sweep(sealed, available, recounted, incomplete);
   }
 
-  /** Counts the job's chunks in the table; makes it AVAILABLE when all are there. */
-  private boolean recount(Job job) {
+  /**
+   * Whether every chunk of the SEALED job has left the stream by now: each entered it no later than
+   * the seal ({@code updatedAt} while SEALED), and the grace covers records read just before they
+   * expired and still being written. Never when the retention is unknown.
+   */
+  private boolean expired(Job job, Instant now) {
+    return retention.map(r -> !now.isBefore(job.updatedAt().plus(r).plus(grace))).orElse(false);
+  }
+
+  /**
+   * Counts the job's chunks in the table: makes it AVAILABLE when all are there, INCOMPLETE when
+   * some are missing and {@code expired}. Returns the job's status afterwards (SEALED when nothing moved).
+   */
+  private JobStatus recount(Job job, boolean expired) {
     Optional<Manifest> manifest = manifest(job.id());
     if (manifest.isEmpty()) {
-      return false;
+      return JobStatus.SEALED;
     }
     long counted = 0;
     for (int b = 0; b < manifest.get().buckets(); b++) {
       counted += chunks.count(job.id(), b);
     }
     long expected = manifest.get().chunkCount();
-    log.info("job {} has been SEALED with its count still for {}: {} of {} chunks are in the table", job.id(), quietPeriod, counted, expected);
-    return counted == expected && makeAvailable(job, manifest.get());
+    if (expired) {
+      log.info("job {} was SEALED at {}, longer ago than the stream's retention ({}) plus {}: {} of {} chunks are in the table",
+          job.id(), job.updatedAt(), retention.orElseThrow(), grace, counted, expected);
+    } else {
+      log.info("job {} has been SEALED with its count still for {}: {} of {} chunks are in the table", job.id(), quietPeriod, counted, expected);
+    }
+    if (counted == expected) {
+      return makeAvailable(job, manifest.get()) ? JobStatus.AVAILABLE : JobStatus.SEALED;
+    }
+    if (counted < expected && expired) {
+      return makeIncomplete(job, expected, counted) ? JobStatus.INCOMPLETE : JobStatus.SEALED;
+    }
+    return JobStatus.SEALED;
+  }
+
+  /**
+   * Moves the job SEALED → INCOMPLETE, then brings its count up to the {@code counted} chunks the
+   * table holds, so that expected − stored is the number lost. The move comes first: it is
+   * conditional, so of several processes sweeping at once exactly one wins and corrects the count
+   * (two corrections would count the same chunks twice).
+   */
+  private boolean makeIncomplete(Job job, long expected, long counted) {
+    if (!jobs.replace(job, job.transitionTo(JobStatus.INCOMPLETE, clock.now()))) {
+      return false;
+    }
+    manifests.remove(job.id());
+    long stored = jobs.progress(job.id()).map(StoredChunks::stored).orElse(counted);
+    if (stored < counted) {
+      stored = jobs.addStored(job.id(), counted - stored).map(StoredChunks::stored).orElse(counted);
+    }
+    log.warn("job {} is INCOMPLETE: {} of its {} chunks are missing ({} stored); they left the stream's retention ({}) before they were stored",
+        job.id(), expected - stored, expected, stored, retention.orElseThrow());
+    return true;
   }
 
   private JobStatus settle(StoredChunks progress) {

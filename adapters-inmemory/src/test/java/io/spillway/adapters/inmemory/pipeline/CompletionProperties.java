@@ -116,11 +116,11 @@ class CompletionProperties {
     clock.advance(Duration.ofSeconds(1));
     AvailabilityCheck.Sweep due = consumer.sweep();
 
-    assertThat(first).isEqualTo(new AvailabilityCheck.Sweep(1, 0, 0));
+    assertThat(first).isEqualTo(new AvailabilityCheck.Sweep(1, 0, 0, 0));
     assertThat(early.recounted()).isZero();
-    assertThat(due).isEqualTo(new AvailabilityCheck.Sweep(0, 1, 1));
+    assertThat(due).isEqualTo(new AvailabilityCheck.Sweep(0, 1, 1, 0));
     assertThat(status()).isEqualTo(JobStatus.AVAILABLE);
-    assertThat(consumer.sweep()).as("no longer listed").isEqualTo(new AvailabilityCheck.Sweep(0, 0, 0));
+    assertThat(consumer.sweep()).as("no longer listed").isEqualTo(new AvailabilityCheck.Sweep(0, 0, 0, 0));
   }
 
   @Test
