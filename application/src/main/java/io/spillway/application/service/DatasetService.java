@@ -3,6 +3,7 @@ package io.spillway.application.service;
 import io.spillway.application.port.in.DatasetNotAvailableException;
 import io.spillway.application.port.in.Datasets;
 import io.spillway.application.port.in.IncompleteDatasetException;
+import io.spillway.application.port.in.JobProgress;
 import io.spillway.application.port.in.JobQueries;
 import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Jobs;
@@ -19,6 +20,7 @@ import io.spillway.domain.manifest.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -63,6 +65,12 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     return jobs.manifest(id);
   }
 
+  @Override
+  public Optional<JobProgress> progress(JobId id) {
+    return jobs.progress(id).map(p -> new JobProgress(p.job(),
+        jobs.manifest(id).map(m -> OptionalLong.of(m.chunkCount())).orElse(OptionalLong.empty()), p.stored()));
+  }
+
   private sealed interface Item {}
 
   private record Decoded(Chunk chunk, List<Event> events) implements Item {}
@@ -74,6 +82,9 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
   @Override
   public DatasetSummary read(JobId jobId, Optional<String> group, Consumer<Event> sink) {
     Job job = jobs.find(jobId).orElseThrow(() -> new DatasetNotAvailableException("job " + jobId + " is unknown"));
+    if (job.status() == JobStatus.INCOMPLETE) {
+      throw new DatasetNotAvailableException("job " + jobId + " is INCOMPLETE, not AVAILABLE: " + lost(jobId));
+    }
     if (job.status() != JobStatus.AVAILABLE) {
       throw new DatasetNotAvailableException("job " + jobId + " is " + job.status() + ", not AVAILABLE");
     }
@@ -123,6 +134,17 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
           + groupSequences.first() + ".." + groupSequences.last() + " but only " + groupSequences.size() + " chunks");
     }
     return new DatasetSummary(jobId, group, checksum.chunks(), checksum.events(), false);
+  }
+
+  /** How many chunks an INCOMPLETE job lost, in words. */
+  private String lost(JobId jobId) {
+    Optional<JobProgress> progress = progress(jobId);
+    if (progress.isEmpty() || progress.get().expected().isEmpty()) {
+      return "chunks are missing (its manifest cannot be found)";
+    }
+    long expected = progress.get().expected().getAsLong();
+    return progress.get().missing().getAsLong() + " of its " + expected + " chunks are missing (" + progress.get().stored()
+        + " stored); they left the stream before they were stored";
   }
 
   private static void verifyWhole(Manifest manifest, DatasetChecksum read) {

@@ -12,7 +12,8 @@ public interface Datasets {
    * events in sequence order. A whole-dataset read is verified against the manifest (chunks, events,
    * checksum); a group read against the density of the group's chunk sequences.
    *
-   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE
+   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE; for an INCOMPLETE
+   *     job the message says how many of its chunks are missing
    * @throws IncompleteDatasetException when what was read does not add up (after the sink saw it)
    */
   DatasetSummary read(JobId job, Optional<String> group, Consumer<Event> sink);
