@@ -119,6 +119,15 @@ public final class InMemoryStreamConsumer {
     return max;
   }
 
+  /** Each shard's iterator age, from its read position. */
+  public synchronized Map<String, Duration> iteratorAges() {
+    Map<String, Duration> ages = new java.util.TreeMap<>();
+    for (String shard : stream.shardIds()) {
+      ages.put(shard, stream.iteratorAge(shard, positions.get(shard)));
+    }
+    return ages;
+  }
+
   public synchronized long recordsDelivered() {
     return recordsDelivered;
   }

@@ -2,15 +2,25 @@ package io.spillway.bootstrap;
 
 import io.spillway.adapters.inmemory.StreamLimits;
 import io.spillway.adapters.inmemory.TableCapacity;
+import io.spillway.application.service.BacklogMonitorSettings;
 import io.spillway.application.service.IngestSettings;
 import io.spillway.application.service.PublisherSettings;
+import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.chunk.ChunkAssembler;
 import io.spillway.domain.chunk.CodecId;
 import java.time.Duration;
 
 /**
- * Everything a Spillway process is configured with, in one immutable value (built in code or by
- * the command line).
+ * Everything a Spillway process is configured with, whatever its environment, in one immutable
+ * value (built in code, read from a properties file by {@link SpillwayProperties}, or mapped from
+ * the command line's options). Where the stream and the table are on AWS is {@link
+ * io.spillway.bootstrap.aws.AwsSettings}'s part.
+ *
+ * @param stream the in-memory stream's limits (shards, retention); on AWS the real stream's
+ * @param table the in-memory table's capacity model; on AWS the real table's
+ * @param availabilitySweep how often a consumer looks at the SEALED jobs (a count standing still
+ *     for two sweeps is recounted in the table)
+ * @param maxRecountInterval the longest wait between two recounts of one stalled job
  */
 public record SpillwayConfig(
     CodecId codec,
@@ -24,40 +34,96 @@ public record SpillwayConfig(
     int consumerBatchRecords,
     Duration sealTimeout,
     boolean sequentialJobIds,
-    long jitterSeed) {
+    long jitterSeed,
+    Duration availabilitySweep,
+    Duration maxRecountInterval,
+    BacklogMonitorSettings backlog) {
+
+  public SpillwayConfig {
+    if (readParallelism < 1 || readParallelism > 256) {
+      throw new InvalidFieldException("readParallelism", readParallelism, "1..256");
+    }
+    if (consumerBatchRecords < 1 || consumerBatchRecords > 10_000) {
+      throw new InvalidFieldException("consumerBatchRecords", consumerBatchRecords, "1..10000 (Kinesis' GetRecords limit)");
+    }
+    positive("sealTimeout", sealTimeout);
+    positive("availabilitySweep", availabilitySweep);
+    positive("maxRecountInterval", maxRecountInterval);
+    java.util.Objects.requireNonNull(backlog, "backlog");
+  }
 
   /** Kinesis and DynamoDB limits as documented, 4 shards, 10,000 provisioned write units. */
   public static SpillwayConfig defaults() {
     return new SpillwayConfig(CodecId.ZSTD, 3, ChunkAssembler.Settings.defaults(), PublisherSettings.defaults(),
         IngestSettings.defaults(), StreamLimits.kinesis(4), TableCapacity.Settings.provisioned(10_000),
-        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL);
+        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults());
   }
 
   public SpillwayConfig withStream(StreamLimits s) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, s, table, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, jitterSeed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, s, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withTable(TableCapacity.Settings t) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, t, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, jitterSeed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, t, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withIngest(IngestSettings i) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, i, stream, table, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, jitterSeed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, i, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withPublisher(PublisherSettings p) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, p, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, jitterSeed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, p, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+  }
+
+  public SpillwayConfig withAssembler(ChunkAssembler.Settings a) {
+    return new SpillwayConfig(codec, zstdLevel, a, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withCodec(CodecId c, int level) {
-    return new SpillwayConfig(c, level, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, jitterSeed);
+    return new SpillwayConfig(c, level, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+  }
+
+  public SpillwayConfig withReadParallelism(int threads) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, threads, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+  }
+
+  public SpillwayConfig withSealTimeout(Duration timeout) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, timeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withJitterSeed(long seed) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout, sequentialJobIds, seed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog);
   }
 
   public SpillwayConfig withSequentialJobIds(boolean sequential) {
-    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout, sequential, jitterSeed);
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+  }
+
+  /** How often consumers sweep the SEALED jobs, and the longest pause between two recounts of one stalled job. */
+  public SpillwayConfig withAvailabilitySweep(Duration every, Duration maxRecount) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, every, maxRecount, backlog);
+  }
+
+  /** How the consumers' retention-risk monitor measures and judges (window, policy, horizon, calm-down). */
+  public SpillwayConfig withBacklog(BacklogMonitorSettings b) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b);
+  }
+
+  private static void positive(String field, Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new InvalidFieldException(field, d, "a positive duration");
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.exceptions.InvalidStateException;
@@ -41,30 +42,49 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
   private final Ingest ingest;
   private final Duration retryPause;
   private final WorkerFailure failure;
+  private final ShardListener listener;
   private volatile boolean leaseLost;
+  private boolean ended;
   private volatile boolean stopping;
   private String shardId = "?";
   private String lastCheckpointed;
 
   IngestRecordProcessor(Ingest ingest, Duration retryPause, WorkerFailure failure) {
+    this(ingest, retryPause, failure, ShardListener.none());
+  }
+
+  IngestRecordProcessor(Ingest ingest, Duration retryPause, WorkerFailure failure, ShardListener listener) {
     this.ingest = ingest;
     this.retryPause = retryPause;
     this.failure = failure;
+    this.listener = listener;
   }
 
   @Override
   public void initialize(InitializationInput input) {
     shardId = input.shardId();
     log.info("processing {} from {}", shardId, input.extendedSequenceNumber());
+    listener.leaseTaken(shardId);
   }
 
   @Override
   public void processRecords(ProcessRecordsInput input) {
     List<StreamRecord> pending = new ArrayList<>(input.records().size());
+    long bytes = 0;
     for (KinesisClientRecord r : input.records()) {
       pending.add(new StreamRecord(shardId, r.sequenceNumber(), r.approximateArrivalTimestamp() == null ? Instant.EPOCH : r.approximateArrivalTimestamp(),
           bytes(r.data())));
+      bytes += r.data().remaining();
     }
+    Optional<Instant> oldest = input.records().isEmpty() ? Optional.empty() : Optional.ofNullable(input.records().get(0).approximateArrivalTimestamp());
+    if (ingestAll(input, pending)) {
+      listener.batchDone(shardId, oldest, pending.size(), bytes, Optional.ofNullable(input.millisBehindLatest()));
+    }
+  }
+
+  /** Ingests the batch until all of it is durable (true), or the lease, the worker or the process stops first. */
+  private boolean ingestAll(ProcessRecordsInput input, List<StreamRecord> batch) {
+    List<StreamRecord> pending = batch;
     long pause = retryPause.toMillis();
     while (!pending.isEmpty() && !leaseLost && !failure.tripped()) {
       IngestResult result;
@@ -73,7 +93,7 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
       } catch (PermanentStoreException e) {
         failure.trip(e);
         log.error("{}: stopping at {} records not stored: {}", shardId, pending.size(), e.getMessage());
-        return;
+        return false;
       } catch (RuntimeException e) {
         // whatever it is, KCL would skip the batch if it left here: hold the records and try again
         log.warn("{}: ingest failed, retrying {} records in {} ms: {}", shardId, pending.size(), pause, e.toString());
@@ -84,7 +104,7 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
           checkpoint(input.checkpointer(), result.checkpoint().get());
         }
         if (result.complete()) {
-          return;
+          return true;
         }
         pending = new ArrayList<>(pending.subList(result.durable(), pending.size()));
         if (result.durable() > 0) {
@@ -93,18 +113,30 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
       }
       if (stopping) {
         log.info("{}: shutting down with {} records not yet durable; they will be redelivered", shardId, pending.size());
-        return;
+        return false;
       }
       if (!failure.pause(pause)) {
-        return;
+        return false;
       }
       pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
     }
+    return pending.isEmpty();
+  }
+
+  private void end() {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+    }
+    listener.leaseEnded(shardId);
   }
 
   @Override
   public void leaseLost(LeaseLostInput input) {
     leaseLost = true;
+    end();
     if (stopping) {
       // KCL ends every lease this way once a requested shutdown has checkpointed
       log.info("{}: stopped at checkpoint {}", shardId, lastCheckpointed);
@@ -115,6 +147,7 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
 
   @Override
   public void shardEnded(ShardEndedInput input) {
+    end();
     try {
       input.checkpointer().checkpoint();
     } catch (ShutdownException | InvalidStateException | KinesisClientLibDependencyException | ThrottlingException e) {
@@ -125,6 +158,7 @@ final class IngestRecordProcessor implements ShardRecordProcessor {
   @Override
   public void shutdownRequested(ShutdownRequestedInput input) {
     stopping = true;
+    end();
     if (lastCheckpointed != null && !leaseLost) {
       checkpoint(input.checkpointer(), lastCheckpointed);
     }

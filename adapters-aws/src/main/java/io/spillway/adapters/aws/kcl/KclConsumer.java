@@ -129,7 +129,13 @@ public final class KclConsumer implements AutoCloseable {
   /** Builds and starts a worker. */
   public static KclConsumer start(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
       CloudWatchAsyncClient cloudWatch) {
-    KclConsumer consumer = new KclConsumer((watch, failure) -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch, failure),
+    return start(ingest, settings, kinesis, dynamo, cloudWatch, ShardListener.none());
+  }
+
+  /** Builds and starts a worker whose processors report what they see of their shards to {@code listener}. */
+  public static KclConsumer start(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
+      CloudWatchAsyncClient cloudWatch, ShardListener listener) {
+    KclConsumer consumer = new KclConsumer((watch, failure) -> scheduler(ingest, settings, kinesis, dynamo, cloudWatch, watch, failure, listener),
         settings.workerId());
     consumer.thread.start();
     log.info("KCL worker {} started on stream {} (lease table {}, failover time {})", settings.workerId(), settings.streamName(),
@@ -138,9 +144,9 @@ public final class KclConsumer implements AutoCloseable {
   }
 
   private static Scheduler scheduler(Ingest ingest, Settings settings, KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamo,
-      CloudWatchAsyncClient cloudWatch, InitializationWatch watch, WorkerFailure failure) {
+      CloudWatchAsyncClient cloudWatch, InitializationWatch watch, WorkerFailure failure, ShardListener listener) {
     ConfigsBuilder configs = new ConfigsBuilder(settings.streamName(), settings.applicationName(), kinesis, dynamo, cloudWatch,
-        settings.workerId(), () -> new IngestRecordProcessor(ingest, settings.retryPause(), failure));
+        settings.workerId(), () -> new IngestRecordProcessor(ingest, settings.retryPause(), failure, listener));
     var retrieval = configs.retrievalConfig()
         .initialPositionInStreamExtended(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
     if (settings.retrieval() == Retrieval.POLLING) {
@@ -159,7 +165,8 @@ public final class KclConsumer implements AutoCloseable {
         leases,
         configs.lifecycleConfig(),
         settings.metrics() == null ? configs.metricsConfig() : configs.metricsConfig().metricsFactory(settings.metrics()),
-        configs.processorConfig(),
+        // empty batches too: an idle shard reports that it is caught up (its backlog age is zero)
+        configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
         retrieval);
   }
 
@@ -195,6 +202,11 @@ public final class KclConsumer implements AutoCloseable {
       }
       pause = Math.min(pause * 2, MAX_REBUILD_PAUSE.toMillis());
     }
+  }
+
+  /** Whether the worker's thread still runs (building, initializing or running a scheduler) and it was not closed. */
+  public synchronized boolean running() {
+    return !closing && thread.isAlive();
   }
 
   /** Completes, with the failure, when this worker stopped on a failure no retry fixes. */

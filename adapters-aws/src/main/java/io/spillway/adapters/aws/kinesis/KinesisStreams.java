@@ -59,6 +59,11 @@ public final class KinesisStreams {
     }
   }
 
+  /** The stream's retention, as DescribeStreamSummary reports it. */
+  public Duration retention(String name) {
+    return Duration.ofHours(client.describeStreamSummary(r -> r.streamName(name)).join().streamDescriptionSummary().retentionPeriodHours());
+  }
+
   public boolean exists(String name) {
     try {
       StreamStatus status = client.describeStreamSummary(r -> r.streamName(name)).join().streamDescriptionSummary().streamStatus();

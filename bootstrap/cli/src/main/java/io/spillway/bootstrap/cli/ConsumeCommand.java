@@ -2,7 +2,17 @@ package io.spillway.bootstrap.cli;
 
 import io.spillway.adapters.aws.kcl.KclFailover;
 import io.spillway.application.service.IngestService;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spillway.bootstrap.Spillway;
+import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.bootstrap.SpillwayConsumer;
 import io.spillway.bootstrap.local.AwsPipeline;
+import io.spillway.bootstrap.metrics.MetricsServer;
+import io.spillway.bootstrap.metrics.SpillwayMetrics;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import io.spillway.bootstrap.aws.Patience;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,6 +60,17 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--wcu", defaultValue = "20000", description = "write units per second this process paces itself to (default ${DEFAULT-VALUE})")
   double wcu;
 
+  @Option(names = "--metrics-port", description = "serve Prometheus text on /metrics and health on /health at this port "
+      + "(0: a free one, printed on stderr); none by default")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-address", defaultValue = "127.0.0.1", description = "where the metrics endpoint listens (default ${DEFAULT-VALUE}: "
+      + "loopback only; 0.0.0.0 to let a scraper on another host in)")
+  String metricsAddress;
+
+  @Option(names = "--config", description = "a properties file with the pipeline's settings (see the README); the options here override it")
+  Path config;
+
   @Mixin RetrievalOption retrieval;
 
   @Mixin AwsOptions aws;
@@ -57,6 +78,7 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Options.atLeast(spec, "--workers", workers, 1);
+    Options.atMost(spec, "--workers", workers, 64);
     Options.atLeast(spec, "--shards", shards, 1);
     Options.positive(spec, "--wcu", wcu);
     if (workerId != null) {
@@ -67,11 +89,28 @@ public final class ConsumeCommand implements Callable<Integer> {
       Options.atLeast(spec, "--failover-seconds", failoverSeconds, 1);
       failover = new KclFailover(Duration.ofSeconds(failoverSeconds));
     }
+    if (metricsPort != null) {
+      Options.atLeast(spec, "--metrics-port", metricsPort, 0);
+      Options.atMost(spec, "--metrics-port", metricsPort, 65_535);
+    }
+    InetAddress metricsHost = Options.address(spec, "--metrics-address", metricsAddress);
+    SpillwayConfig base = config == null ? SpillwayConfig.defaults() : Options.properties(spec, "--config", config).config();
     aws.validate(spec, backend.name(), retrieval.retrieval(), true);
     // a consumer service waits out a slow or unreachable stream or table for as long as it runs
     AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()), Patience.UNTIL_STOPPED);
-    AutoCloseable consumers = pipeline.startConsumers();
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()), Patience.UNTIL_STOPPED,
+        base);
+    Spillway spillway = pipeline.spillway();
+    SpillwayConsumer consumer = spillway.consumer().start();
+    MetricsServer metrics = null;
+    if (metricsPort != null) {
+      PrometheusMeterRegistry registry = MetricsServer.prometheusRegistry();
+      SpillwayMetrics meters = spillway.metrics(Tags.of("stream", aws.stream));
+      meters.bindTo(registry);
+      metrics = MetricsServer.start(new InetSocketAddress(metricsHost, metricsPort), registry, meters, consumer::health);
+      System.err.println("spillway consume: metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
+    }
+    MetricsServer server = metrics;
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     AtomicBoolean finished = new AtomicBoolean();
     Runnable finish = () -> {
@@ -79,9 +118,12 @@ public final class ConsumeCommand implements Callable<Integer> {
         return;
       }
       try {
-        consumers.close();
-      } catch (Exception e) {
+        consumer.close();
+      } catch (RuntimeException e) {
         System.err.println("spillway consume: shutdown: " + e);
+      }
+      if (server != null) {
+        server.close();
       }
       IngestService.Stats s = pipeline.ingest().stats();
       Map<String, Object> out = new LinkedHashMap<>();
@@ -100,8 +142,8 @@ public final class ConsumeCommand implements Callable<Integer> {
     }, "spillway-consume-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("spillway consume: " + pipeline.describe());
-    CompletableFuture.anyOf(stopped, pipeline.consumerFailure()).join();
-    if (pipeline.consumerFailure().isDone()) {
+    CompletableFuture.anyOf(stopped, consumer.failure()).join();
+    if (consumer.failure().isDone()) {
       // a failure no retry fixes: stop with the checkpoint where it is, and say which resource failed
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -109,7 +151,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         // a SIGTERM came at the same moment: the hook finishes instead
       }
       finish.run();
-      throw pipeline.consumerFailure().join();
+      throw consumer.failure().join();
     }
     return 0;
   }

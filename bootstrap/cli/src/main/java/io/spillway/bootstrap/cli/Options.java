@@ -40,6 +40,12 @@ final class Options {
     }
   }
 
+  static void atMost(CommandSpec spec, String option, long value, long max) {
+    if (value > max) {
+      throw refuse(spec, option, value, "at most " + max);
+    }
+  }
+
   static void range(CommandSpec spec, String option, long value, long min, long max) {
     if (value < min || value > max) {
       throw refuse(spec, option, value, min + ".." + max);
@@ -64,6 +70,26 @@ final class Options {
   static void awsName(CommandSpec spec, String option, String value, int min, int max, String what) {
     if (value == null || value.length() < min || value.length() > max || !AWS_NAME.matcher(value).matches()) {
       throw refuse(spec, option, value, what + ": " + min + "-" + max + " characters of [a-zA-Z0-9_.-]");
+    }
+  }
+
+  /** A host name or address to listen on, resolved now. */
+  static java.net.InetAddress address(CommandSpec spec, String option, String value) {
+    try {
+      return java.net.InetAddress.getByName(value);
+    } catch (java.net.UnknownHostException e) {
+      throw refuse(spec, option, value, "an address or host name of this machine, e.g. 127.0.0.1 or 0.0.0.0");
+    }
+  }
+
+  /** A Spillway properties file, read and checked now: a bad key or value is refused with its name. */
+  static io.spillway.bootstrap.SpillwayProperties properties(CommandSpec spec, String option, java.nio.file.Path file) {
+    try {
+      return io.spillway.bootstrap.SpillwayProperties.load(file);
+    } catch (java.io.IOException e) {
+      throw refuse(spec, option, file, "a readable properties file (" + e.getClass().getSimpleName() + ")");
+    } catch (InvalidFieldException e) {
+      throw new Refused(spec, option + " " + file + ": " + e.getMessage());
     }
   }
 }

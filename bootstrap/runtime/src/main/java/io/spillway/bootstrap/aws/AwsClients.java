@@ -28,7 +28,15 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * Kinesis keeps CBOR.
  */
 public record AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, KinesisAsyncClient kinesis, CloudWatchAsyncClient cloudWatch,
-    boolean local) implements AutoCloseable {
+    boolean local, Optional<URI> dynamoDbEndpoint, Optional<URI> kinesisEndpoint) implements AutoCloseable {
+
+  /** Clients for the endpoints and region the settings name. */
+  public static AwsClients of(AwsSettings settings) {
+    if (settings.standIns()) {
+      return local(settings.dynamoDbEndpoint().orElseThrow(), settings.kinesisEndpoint().orElseThrow());
+    }
+    return aws(settings.region(), settings.dynamoDbEndpoint(), settings.kinesisEndpoint());
+  }
 
   /** Clients for local stand-ins (DynamoDB Local and kinesis-mock) at these endpoints. */
   public static AwsClients local(URI dynamoDb, URI kinesis) {
@@ -60,7 +68,7 @@ public record AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync,
     var cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials);
     cloudWatchEndpoint.ifPresent(cloudWatch::endpointOverride);
     KinesisAsyncClient kinesisClient = local ? buildSpeakingJson(kinesis) : kinesis.build();
-    return new AwsClients(dynamo.build(), dynamoAsync.build(), kinesisClient, cloudWatch.build(), local);
+    return new AwsClients(dynamo.build(), dynamoAsync.build(), kinesisClient, cloudWatch.build(), local, dynamoEndpoint, kinesisEndpoint);
   }
 
   /**

@@ -18,8 +18,8 @@ import javax.inject.Singleton;
 
 /** The whole pipeline on the in-memory backend: one instance is one isolated Spillway. */
 @Singleton
-@Component(modules = {InMemoryStoreModule.class, InMemoryStreamModule.class, CodecModule.class, JobIdsModule.class, ServicesModule.class})
-public interface InMemorySpillway {
+@Component(modules = {InMemoryStoreModule.class, InMemoryStreamModule.class, CodecModule.class, VirtualTimeModule.class, ServicesModule.class})
+public interface InMemorySpillway extends SpillwayServices {
   IntakeService intake();
 
   IngestService ingest();
@@ -47,10 +47,10 @@ public interface InMemorySpillway {
   /** Builds one pipeline from a configuration and a clock (wall clock, or a virtual one). */
   @Component.Factory
   interface Factory {
-    InMemorySpillway create(@BindsInstance SpillwayConfig config, @BindsInstance Clock clock);
+    InMemorySpillway create(@BindsInstance SpillwayConfig config, VirtualTimeModule time);
   }
 
   static InMemorySpillway create(SpillwayConfig config, Clock clock) {
-    return DaggerInMemorySpillway.factory().create(config, clock);
+    return DaggerInMemorySpillway.factory().create(config, new VirtualTimeModule(clock));
   }
 }

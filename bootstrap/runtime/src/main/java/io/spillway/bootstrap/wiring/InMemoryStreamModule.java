@@ -24,6 +24,11 @@ public interface InMemoryStreamModule {
   ChunkStream chunkStream(InMemoryStream stream);
 
   @Provides
+  static StreamRetention retention(SpillwayConfig config) {
+    return new StreamRetention(java.util.Optional.of(config.stream().retention()));
+  }
+
+  @Provides
   @Singleton
   static InMemoryStreamConsumer consumer(InMemoryStream stream, IngestService ingest, SpillwayConfig config) {
     return new InMemoryStreamConsumer(stream, ingest, config.consumerBatchRecords());

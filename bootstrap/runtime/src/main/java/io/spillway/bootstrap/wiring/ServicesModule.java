@@ -8,6 +8,7 @@ import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.DeadLetters;
 import io.spillway.application.port.out.JobIds;
 import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.RandomSource;
 import io.spillway.application.service.AvailabilityCheck;
 import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.DatasetService;
@@ -24,20 +25,21 @@ import javax.inject.Singleton;
 public interface ServicesModule {
   @Provides
   @Singleton
-  static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock) {
-    return new AvailabilityCheck(jobs, chunks, clock);
+  static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock, SpillwayConfig config, StreamRetention retention) {
+    // a count that stood still for two sweeps is recounted in the table; a job whose missing chunks
+    // must have left the stream (retention past its seal) is marked INCOMPLETE
+    AvailabilityCheck.Settings settings = AvailabilityCheck.Settings.defaults()
+        .withRecounts(config.availabilitySweep().multipliedBy(2), config.maxRecountInterval());
+    if (retention.value().isPresent()) {
+      settings = settings.withRetention(retention.value().get());
+    }
+    return new AvailabilityCheck(jobs, chunks, clock, settings);
   }
 
   @Provides
   @Singleton
-  static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config) {
-    // jitter from a seeded source: a run on the virtual clock stays reproducible
-    java.util.SplittableRandom random = new java.util.SplittableRandom(config.jitterSeed());
-    return new ChunkPublisher(stream, clock, config.publisher(), () -> {
-      synchronized (random) {
-        return random.nextDouble();
-      }
-    });
+  static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config, RandomSource jitter) {
+    return new ChunkPublisher(stream, clock, config.publisher(), jitter);
   }
 
   @Provides

@@ -1,0 +1,89 @@
+package io.spillway.bootstrap;
+
+import io.spillway.application.port.in.DatasetNotAvailableException;
+import io.spillway.application.port.in.Datasets.DatasetSummary;
+import io.spillway.application.port.in.IncompleteDatasetException;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.service.DatasetService;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import io.spillway.domain.manifest.Manifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The reading side, for downstream services: where a job stands, waiting until it settles, and
+ * reading an AVAILABLE job back, whole (verified against its manifest) or one group.
+ */
+public final class SpillwayReader implements AutoCloseable {
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(2);
+
+  private final DatasetService datasets;
+  private final Clock clock;
+
+  SpillwayReader(DatasetService datasets, Clock clock) {
+    this.datasets = datasets;
+    this.clock = clock;
+  }
+
+  /** The job as it stands now; empty when unknown. */
+  public Optional<Job> job(JobId id) {
+    return datasets.job(id);
+  }
+
+  public Optional<JobStatus> status(JobId id) {
+    return datasets.job(id).map(Job::status);
+  }
+
+  /** The manifest of a sealed job (chunks, events, checksum). */
+  public Optional<Manifest> manifest(JobId id) {
+    return datasets.manifest(id);
+  }
+
+  /**
+   * Waits until the job is settled — AVAILABLE, INCOMPLETE or FAILED — or the timeout passes, and
+   * returns where it stands then: a status that is not {@link JobStatus#isTerminal() terminal}
+   * means the wait timed out. Polls the job record with a growing pause (50 ms up to 2 s).
+   *
+   * @throws DatasetNotAvailableException when no such job exists
+   */
+  public JobStatus await(JobId id, Duration timeout) throws InterruptedException {
+    Instant deadline = clock.now().plus(timeout);
+    Duration pause = FIRST_PAUSE;
+    while (true) {
+      JobStatus status = status(id).orElseThrow(() -> new DatasetNotAvailableException("job " + id + " does not exist"));
+      Instant now = clock.now();
+      if (status.isTerminal() || !now.isBefore(deadline)) {
+        return status;
+      }
+      Duration left = Duration.between(now, deadline);
+      clock.sleep(pause.compareTo(left) < 0 ? pause : left);
+      pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) < 0 ? pause.multipliedBy(2) : MAX_PAUSE;
+    }
+  }
+
+  /**
+   * Streams an AVAILABLE job's events to the sink, verified against its manifest.
+   *
+   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE (INCOMPLETE says how many chunks are missing)
+   * @throws IncompleteDatasetException when what was read does not add up to the manifest
+   */
+  public DatasetSummary read(JobId id, Consumer<Event> sink) {
+    return datasets.read(id, Optional.empty(), sink);
+  }
+
+  /** Streams one group of an AVAILABLE job's events to the sink. */
+  public DatasetSummary readGroup(JobId id, String group, Consumer<Event> sink) {
+    return datasets.read(id, Optional.of(group), sink);
+  }
+
+  @Override
+  public void close() {
+    datasets.close();
+  }
+}

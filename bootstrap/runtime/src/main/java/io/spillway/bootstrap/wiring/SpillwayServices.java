@@ -1,0 +1,38 @@
+package io.spillway.bootstrap.wiring;
+
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.DeadLetters;
+import io.spillway.application.port.out.Jobs;
+import io.spillway.application.service.AvailabilityCheck;
+import io.spillway.application.service.ChunkPublisher;
+import io.spillway.application.service.DatasetService;
+import io.spillway.application.service.IngestService;
+import io.spillway.application.service.IntakeService;
+import io.spillway.application.service.WriteRateGovernor;
+import io.spillway.bootstrap.SpillwayConfig;
+
+/** The application services one environment's component builds, whatever the backend behind them. */
+public interface SpillwayServices {
+  IntakeService intake();
+
+  ChunkPublisher publisher();
+
+  IngestService ingest();
+
+  WriteRateGovernor governor();
+
+  AvailabilityCheck availability();
+
+  DatasetService datasets();
+
+  Jobs jobs();
+
+  DeadLetters deadLetters();
+
+  Clock clock();
+
+  SpillwayConfig config();
+
+  /** How long the stream keeps a record (what the retention-risk forecast and INCOMPLETE are judged against). */
+  StreamRetention retention();
+}
