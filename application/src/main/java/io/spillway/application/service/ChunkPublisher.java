@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}, plus the chunks a
  * linger flush or a seal cuts from events accepted earlier (those are never refused).
+ *
+ * <p>Locking: the buffer's state (chunks, byte counts, reservations, counters) is guarded by
+ * {@code state}, held only for short in-memory steps. Publishing takes a separate turn,
+ * {@code publishing}: at most one publish call is in flight, so chunks leave in order. Neither
+ * lock is held during a backoff sleep, and {@code state} is never held during a publish call, so
+ * {@link #stats()}, {@link #bufferedBytes()}, {@link #release(long)}, a reservation that fits and
+ * an enqueue that completes no batch answer at once while a PutRecords is slow. The chunks of the
+ * call in flight stay at the head of the buffer (and in its byte count) until their outcomes are
+ * known; other threads only ever add at the tail, so the turn holder finds them where it left them.
+ * Lock order: {@code publishing} before {@code state}.
  */
 public final class ChunkPublisher {
   private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
@@ -34,7 +45,15 @@ public final class ChunkPublisher {
   private final ChunkStream stream;
   private final Clock clock;
   private final PublisherSettings settings;
-  private final ArrayDeque<Chunk> buffer = new ArrayDeque<>();
+  private final RandomSource jitter;
+
+  /** The turn to publish: held across one publish call (never across a sleep), taken before {@code state}. */
+  private final ReentrantLock publishing = new ReentrantLock();
+  /** Guards every field below; never held across a publish call or a sleep. */
+  private final Object state = new Object();
+  /** Waiting chunks in the order they were enqueued (by {@link Entry#seq}); the head may be in flight. */
+  private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+  private long nextSeq;
   private long bufferedBytes;
   private long reserved;
   private long maxBufferedSeen;
@@ -43,7 +62,8 @@ public final class ChunkPublisher {
   private long throttled;
   private long calls;
 
-  private final RandomSource jitter;
+  /** A buffered chunk and its place in the order of enqueueing (what {@link #drain} waits for). */
+  private record Entry(Chunk chunk, long seq) {}
 
   /** Retries back off exponentially with equal jitter drawn from {@code jitter}. */
   public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings, RandomSource jitter) {
@@ -62,24 +82,39 @@ public final class ChunkPublisher {
    * Reserves room for chunks an appender is about to cut: publishes (with backoff) while buffered
    * plus reserved bytes leave no room; under FAIL_FAST, or after the block timeout, refuses with
    * {@link BackpressureException} and reserves nothing. Reservations are what keep the bound under
-   * any number of concurrent appenders.
+   * any number of concurrent appenders: room is checked and taken in one step.
    */
-  public synchronized void reserve(long bytes) {
-    if (hasRoom(bytes)) {
-      reserved += bytes;
+  public void reserve(long bytes) {
+    if (tryReserve(bytes)) {
       return;
     }
     Instant deadline = clock.now().plus(settings.blockTimeout());
     int failures = 0;
-    while (!hasRoom(bytes)) {
-      int accepted = publishOnce();
-      if (hasRoom(bytes)) {
-        break;
+    while (true) {
+      int accepted;
+      publishing.lock();
+      try {
+        // a publish that ran while this thread waited for its turn may have made room
+        if (tryReserve(bytes)) {
+          return;
+        }
+        accepted = publishOnce();
+        if (tryReserve(bytes)) {
+          return;
+        }
+      } finally {
+        publishing.unlock();
       }
       if (accepted == 0) {
         if (settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST || !clock.now().isBefore(deadline)) {
-          throw new BackpressureException("producer buffer full: " + bufferedBytes + " of " + settings.maxBufferedBytes()
-              + " bytes waiting (" + reserved + " reserved) and the stream is refusing records"
+          long waiting;
+          long reservedNow;
+          synchronized (state) {
+            waiting = bufferedBytes;
+            reservedNow = reserved;
+          }
+          throw new BackpressureException("producer buffer full: " + waiting + " of " + settings.maxBufferedBytes()
+              + " bytes waiting (" + reservedNow + " reserved) and the stream is refusing records"
               + (settings.backpressure() == PublisherSettings.Backpressure.BLOCK ? " after " + settings.blockTimeout() : " (fail-fast)"));
         }
         sleep(backoff(failures++));
@@ -87,151 +122,245 @@ public final class ChunkPublisher {
         failures = 0;
       }
     }
-    reserved += bytes;
   }
 
   /** Gives back reserved room that was not used. */
-  public synchronized void release(long bytes) {
-    reserved -= bytes;
+  public void release(long bytes) {
+    synchronized (state) {
+      reserved -= bytes;
+    }
   }
 
   /** Takes chunks cut from accepted events (never refusing them); publishes full batches. */
-  public synchronized void enqueue(List<Chunk> chunks) {
+  public void enqueue(List<Chunk> chunks) {
     enqueue(chunks, 0);
   }
 
-  /** As {@link #enqueue(List)}, filling {@code fromReservation} bytes of room reserved earlier. */
-  public synchronized void enqueue(List<Chunk> chunks, long fromReservation) {
-    reserved -= fromReservation;
-    for (Chunk c : chunks) {
-      buffer.addLast(c);
-      bufferedBytes += c.record().length;
-    }
-    maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
-    while (batchReady()) {
-      if (publishOnce() == 0) {
-        break;
+  /**
+   * As {@link #enqueue(List)}, filling {@code fromReservation} bytes of room reserved earlier. Only
+   * when a full batch is waiting does it publish, after any publish call in flight.
+   */
+  public void enqueue(List<Chunk> chunks, long fromReservation) {
+    synchronized (state) {
+      reserved -= fromReservation;
+      for (Chunk c : chunks) {
+        buffer.addLast(new Entry(c, nextSeq++));
+        bufferedBytes += c.record().length;
+      }
+      maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
+      if (!batchReady()) {
+        return;
       }
     }
-  }
-
-  /** One attempt to publish whatever is buffered (no waiting); returns chunks accepted. */
-  public synchronized int publishAvailable() {
-    int total = 0;
-    while (!buffer.isEmpty()) {
-      int accepted = publishOnce();
-      total += accepted;
-      if (accepted == 0) {
-        break;
+    publishing.lock();
+    try {
+      while (batchReadyNow()) {
+        if (publishOnce() == 0) {
+          break;
+        }
       }
+    } finally {
+      publishing.unlock();
     }
-    return total;
   }
 
   /**
-   * Publishes everything buffered, backing off while throttled, for at most {@code timeout}.
-   *
-   * @throws BackpressureException when the buffer is not empty by then (nothing is lost)
+   * One attempt to publish whatever is buffered (no backoff waiting; a publish call in flight is
+   * let finish first); returns chunks accepted.
    */
-  public synchronized void drain(Duration timeout) {
+  public int publishAvailable() {
+    publishing.lock();
+    try {
+      int total = 0;
+      while (bufferedChunks() > 0) {
+        int accepted = publishOnce();
+        total += accepted;
+        if (accepted == 0) {
+          break;
+        }
+      }
+      return total;
+    } finally {
+      publishing.unlock();
+    }
+  }
+
+  /**
+   * Publishes everything buffered when called, backing off while throttled, for at most
+   * {@code timeout}. Chunks other threads enqueue meanwhile go out with it when they fit a batch,
+   * but it does not wait for them.
+   *
+   * @throws BackpressureException when the buffer still holds chunks it had to publish (nothing is lost)
+   */
+  public void drain(Duration timeout) {
     Instant deadline = clock.now().plus(timeout);
+    long upTo;
+    synchronized (state) {
+      upTo = nextSeq - 1;
+    }
     int failures = 0;
-    while (!buffer.isEmpty()) {
-      if (publishOnce() > 0) {
+    while (true) {
+      int accepted;
+      publishing.lock();
+      try {
+        if (drained(upTo)) {
+          return;
+        }
+        accepted = publishOnce();
+      } finally {
+        publishing.unlock();
+      }
+      if (accepted > 0) {
         failures = 0;
         continue;
       }
       if (!clock.now().isBefore(deadline)) {
-        throw new BackpressureException("stream kept refusing records: " + buffer.size() + " chunks (" + bufferedBytes
-            + " bytes) still buffered after " + timeout);
+        synchronized (state) {
+          if (drained(upTo)) {
+            return;
+          }
+          throw new BackpressureException("stream kept refusing records: " + buffer.size() + " chunks (" + bufferedBytes
+              + " bytes) still buffered after " + timeout);
+        }
       }
       sleep(backoff(failures++));
     }
   }
 
-  public synchronized long bufferedBytes() {
-    return bufferedBytes;
+  public long bufferedBytes() {
+    synchronized (state) {
+      return bufferedBytes;
+    }
   }
 
-  public synchronized int bufferedChunks() {
-    return buffer.size();
+  public int bufferedChunks() {
+    synchronized (state) {
+      return buffer.size();
+    }
   }
 
-  /** The chunks waiting for the stream, oldest first (a copy). */
-  public synchronized List<Chunk> buffered() {
-    return List.copyOf(buffer);
+  /** The chunks waiting for the stream (those of a publish call in flight included), oldest first (a copy). */
+  public List<Chunk> buffered() {
+    synchronized (state) {
+      List<Chunk> chunks = new ArrayList<>(buffer.size());
+      for (Entry e : buffer) {
+        chunks.add(e.chunk());
+      }
+      return List.copyOf(chunks);
+    }
   }
 
-  public synchronized Stats stats() {
-    return new Stats(published, publishedEvents, throttled, calls, bufferedBytes, maxBufferedSeen);
+  public Stats stats() {
+    synchronized (state) {
+      return new Stats(published, publishedEvents, throttled, calls, bufferedBytes, maxBufferedSeen);
+    }
   }
 
   /** Counters since start. */
   public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
 
-  private boolean hasRoom(long bytes) {
-    return bufferedBytes + reserved + bytes <= settings.maxBufferedBytes();
+  /** Takes the room if buffered plus reserved bytes leave it, in one step under the state lock. */
+  private boolean tryReserve(long bytes) {
+    synchronized (state) {
+      if (bufferedBytes + reserved + bytes <= settings.maxBufferedBytes()) {
+        reserved += bytes;
+        return true;
+      }
+      return false;
+    }
   }
 
+  /** Caller holds {@code state}. */
   private boolean batchReady() {
     return buffer.size() >= settings.batchRecords() || bufferedBytes >= settings.batchBytes();
   }
 
-  /** One publish call for the head of the buffer; throttled chunks stay at the head, in order. */
+  private boolean batchReadyNow() {
+    synchronized (state) {
+      return batchReady();
+    }
+  }
+
+  /** Whether every chunk enqueued up to {@code seq} has left; the buffer is in enqueue order. Caller holds {@code state}. */
+  private boolean drained(long seq) {
+    Entry head = buffer.peekFirst();
+    return head == null || head.seq() > seq;
+  }
+
+  /**
+   * One publish call for the head of the buffer; throttled chunks stay at the head, in order.
+   * Caller holds the {@code publishing} turn and not {@code state}: the batch is chosen and the
+   * outcomes applied under {@code state}, the call itself runs without it.
+   */
   private int publishOnce() {
-    if (buffer.isEmpty()) {
-      return 0;
+    if (!publishing.isHeldByCurrentThread() || Thread.holdsLock(state)) {
+      throw new IllegalStateException("publishOnce needs the publishing turn and must not hold the state lock");
     }
     List<Chunk> batch = new ArrayList<>();
-    long bytes = 0;
-    for (Iterator<Chunk> it = buffer.iterator(); it.hasNext() && batch.size() < settings.batchRecords(); ) {
-      Chunk c = it.next();
-      long size = c.record().length + c.id().streamPartitionKey().length();
-      if (!batch.isEmpty() && bytes + size > settings.batchBytes()) {
-        break;
+    synchronized (state) {
+      if (buffer.isEmpty()) {
+        return 0;
       }
-      batch.add(c);
-      bytes += size;
+      long bytes = 0;
+      for (Iterator<Entry> it = buffer.iterator(); it.hasNext() && batch.size() < settings.batchRecords(); ) {
+        Chunk c = it.next().chunk();
+        long size = c.record().length + c.id().streamPartitionKey().length();
+        if (!batch.isEmpty() && bytes + size > settings.batchBytes()) {
+          break;
+        }
+        batch.add(c);
+        bytes += size;
+      }
+      calls++;
     }
-    calls++;
     List<PublishOutcome> outcomes;
     try {
       outcomes = stream.publish(batch);
     } catch (RetryableStoreException e) {
       log.warn("publish of {} chunks failed, will retry: {}", batch.size(), e.getMessage());
-      throttled += batch.size();
+      synchronized (state) {
+        throttled += batch.size();
+      }
       return 0;
     }
     if (outcomes.size() != batch.size()) {
       throw new IllegalStateException("stream answered " + outcomes.size() + " outcomes for " + batch.size() + " chunks");
     }
-    for (int i = 0; i < batch.size(); i++) {
-      buffer.pollFirst();
-    }
-    int accepted = 0;
-    List<Chunk> retry = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Chunk c = batch.get(i);
-      if (outcomes.get(i) instanceof PublishOutcome.Accepted) {
-        accepted++;
-        published++;
-        publishedEvents += c.eventCount();
-        bufferedBytes -= c.record().length;
-      } else {
-        throttled++;
-        retry.add(c);
+    synchronized (state) {
+      // only the turn holder takes from the head, others add at the tail: the batch is still the head
+      Iterator<Entry> head = buffer.iterator();
+      for (Chunk c : batch) {
+        if (!head.hasNext() || head.next().chunk() != c) {
+          throw new IllegalStateException("the buffer's head changed during a publish call");
+        }
       }
+      List<Entry> retry = new ArrayList<>();
+      int accepted = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        Entry e = buffer.pollFirst();
+        Chunk c = e.chunk();
+        if (outcomes.get(i) instanceof PublishOutcome.Accepted) {
+          accepted++;
+          published++;
+          publishedEvents += c.eventCount();
+          bufferedBytes -= c.record().length;
+        } else {
+          throttled++;
+          retry.add(e);
+        }
+      }
+      for (int i = retry.size() - 1; i >= 0; i--) {
+        buffer.addFirst(retry.get(i));
+      }
+      return accepted;
     }
-    for (int i = retry.size() - 1; i >= 0; i--) {
-      buffer.addFirst(retry.get(i));
-    }
-    return accepted;
   }
 
   private Duration backoff(int failures) {
     return Backoff.jittered(failures, settings.backoffBase(), settings.backoffMax(), jitter);
   }
 
+  /** Backoff with no lock held: appenders, releases and readers go on meanwhile. */
   private void sleep(Duration d) {
     try {
       clock.sleep(d);
