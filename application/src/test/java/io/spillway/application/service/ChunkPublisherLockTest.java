@@ -184,6 +184,27 @@ class ChunkPublisherLockTest {
   }
 
   @Test
+  void aDrainWaitsForTheChunksBufferedWhenItStartedNotForThoseAddedWhileItBacksOff() throws Exception {
+    GatedClock clock = new GatedClock();
+    Chunk own = chunk("sealed", 0, SMALL);
+    Chunk later = chunk("other", 0, SMALL);
+    // the first call is throttled; afterwards the stream takes the sealing job's chunk but not the other job's
+    PublisherFixtures.ScriptedStream stream = new PublisherFixtures.ScriptedStream(List.of(PublisherFixtures::throttleAll),
+        batch -> batch.stream().<PublishOutcome>map(c -> c == own ? new PublishOutcome.Accepted("shard-0", "1")
+            : new PublishOutcome.Throttled("busy")).toList());
+    ChunkPublisher publisher = new ChunkPublisher(stream, clock, settings(500, Backpressure.BLOCK, Duration.ofMinutes(1)));
+    publisher.enqueue(List.of(own));
+    Future<?> drain = pool.submit(() -> publisher.drain(Duration.ofSeconds(1)));
+    await(clock.sleeping);
+    pool.submit(() -> publisher.enqueue(List.of(later))).get(5, SECONDS);
+
+    clock.wake.countDown();
+    drain.get(5, SECONDS);
+    assertThat(stream.calls()).containsExactly(List.of(own), List.of(own, later));
+    assertThat(publisher.buffered()).containsExactly(later);
+  }
+
+  @Test
   void aReservationBackingOffLetsAnotherAppenderReleaseTheRoomItWaitsFor() throws Exception {
     GatedClock clock = new GatedClock();
     ChunkPublisher publisher = new ChunkPublisher(PublisherFixtures.ScriptedStream.accepting(), clock,
