@@ -219,7 +219,10 @@ public final class BacklogMonitor {
     double drain = (last.records() - first.records()) / span;
     double growth = ageSlope();
     double arrival = lastArrival;
-    if (drain > 0) {
+    if (drain == 0 && oldest.isZero()) {
+      // caught up and idle: nothing arrived in the window, or it would be waiting or drained
+      arrival = 0;
+    } else if (drain > 0) {
       arrival = drain / (1 - Math.min(growth, MAX_GROWTH_FOR_ARRIVAL));
       lastArrival = arrival;
     }

@@ -79,9 +79,9 @@ public final class Spillway implements AutoCloseable {
     return new Spillway(component, () -> new KclFleet(component), () -> component.clients().close());
   }
 
-  /** As a properties file says (see {@link SpillwayProperties}): {@code spillway.backend=memory|aws} and the settings. */
+  /** As a properties file says (see {@link SpillwaySettings}): {@code spillway.backend=memory|aws} and the settings. */
   public static Spillway fromProperties(Path file) throws IOException {
-    SpillwayProperties p = SpillwayProperties.load(file);
+    SpillwaySettings p = SpillwaySettings.load(file);
     return p.aws().isPresent() ? onAws(p.config(), p.aws().get()) : inMemory(p.config());
   }
 

@@ -12,7 +12,7 @@ import java.time.Duration;
 
 /**
  * Everything a Spillway process is configured with, whatever its environment, in one immutable
- * value (built in code, read from a properties file by {@link SpillwayProperties}, or mapped from
+ * value (built in code, read from a properties file by {@link SpillwaySettings}, or mapped from
  * the command line's options). Where the stream and the table are on AWS is {@link
  * io.spillway.bootstrap.aws.AwsSettings}'s part.
  *

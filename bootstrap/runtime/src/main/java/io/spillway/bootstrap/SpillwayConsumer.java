@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class SpillwayConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SpillwayConsumer.class);
   /** How often the retention risk is assessed. */
-  public static final Duration ASSESS_EVERY = Duration.ofSeconds(10);
+  public static final Duration ASSESS_EVERY = Duration.ofSeconds(5);
 
   /** Whether the process is worth keeping (live) and whether it does its share now (ready). */
   public record Health(boolean live, boolean ready, int workersRunning, int leasesHeld, String detail) {}
@@ -39,6 +39,7 @@ public final class SpillwayConsumer implements AutoCloseable {
   private final BacklogMonitor monitor;
   private double writeUnitsSeen;
   private final ScheduledExecutorService background;
+  private final CompletableFuture<PermanentStoreException> failed = new CompletableFuture<>();
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -64,6 +65,7 @@ public final class SpillwayConsumer implements AutoCloseable {
       throw new IllegalStateException("this consumer was closed; build a new one");
     }
     started = true;
+    fleet.failure().thenAccept(failed::complete);
     fleet.start(tracker);
     long every = services.config().availabilitySweep().toMillis();
     background.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
@@ -74,8 +76,8 @@ public final class SpillwayConsumer implements AutoCloseable {
   public Health health() {
     int running = fleet.workersRunning();
     int leases = tracker.leasesHeld();
-    if (fleet.failure().isDone()) {
-      return new Health(false, false, running, leases, "stopped: " + fleet.failure().join().getMessage());
+    if (failed.isDone()) {
+      return new Health(false, false, running, leases, "stopped: " + failed.join().getMessage());
     }
     boolean live = started && !closed && running > 0;
     String detail = !started ? "not started" : closed ? "stopped" : running == 0 ? "no worker running" : leases == 0 ? "holds no lease" : "ok";
@@ -95,10 +97,10 @@ public final class SpillwayConsumer implements AutoCloseable {
 
   /** Completes, with the failure, when a worker stopped on a failure no retry fixes (the table is gone, access is denied). */
   public CompletableFuture<PermanentStoreException> failure() {
-    return fleet.failure();
+    return failed;
   }
 
-  /** The retention risk as last assessed (every 10 s while running): level, time to loss, drain needed, bottleneck. */
+  /** The retention risk as last assessed (every 5 s while running): level, time to loss, drain needed, bottleneck. */
   public BacklogMonitor.Assessment backlog() {
     return monitor.latest();
   }
@@ -130,9 +132,23 @@ public final class SpillwayConsumer implements AutoCloseable {
         log.info("availability sweep: {} job(s) made AVAILABLE, {} recounted, {} still SEALED", sweep.madeAvailable(), sweep.recounted(),
             sweep.sealed());
       }
+    } catch (PermanentStoreException e) {
+      // the sweep reads the table every few seconds even when no record arrives: a table that is gone
+      // (or refused to this process) stops the consumer here as it would at the next put
+      log.error("consumer stops: the availability sweep met a failure no retry fixes: {}", e.getMessage());
+      stopAfter(e);
     } catch (RuntimeException e) {
       log.warn("availability sweep failed, will run again: {}", e.toString());
     }
+  }
+
+  private void stopAfter(PermanentStoreException e) {
+    Thread stopper = new Thread(() -> {
+      close();
+      failed.complete(e);
+    }, "spillway-consumer-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   /** Stops gracefully: the workers checkpoint what is durable; their leases move to the other consumers. */

@@ -37,7 +37,8 @@ public record RetentionRiskForecast(
   }
 
   public static RetentionRiskForecast forecast(BacklogObservation obs, RetentionRiskPolicy policy, Duration safeHorizon) {
-    double growth = ageGrowthPerSecond(obs.arrivalRate(), obs.drainRate());
+    // nothing waiting and nothing arriving: there is no backlog to age, whatever the drain
+    double growth = obs.oldestAge().isZero() && obs.arrivalRate() <= 0 ? 0.0 : ageGrowthPerSecond(obs.arrivalRate(), obs.drainRate());
     double leftSeconds = seconds(obs.retention()) - seconds(obs.oldestAge());
     Optional<Duration> timeToLoss;
     if (leftSeconds <= 0) {

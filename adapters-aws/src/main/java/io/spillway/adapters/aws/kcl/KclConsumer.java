@@ -72,7 +72,8 @@ public final class KclConsumer implements AutoCloseable {
    *     creates a new stream's leases reads nothing for this long (KCL's default is a minute)
    */
   public record Settings(String streamName, String applicationName, String workerId, Retrieval retrieval,
-      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics, KclFailover failover, Duration shardSyncPause) {
+      Duration idleBetweenReads, Duration retryPause, MetricsFactory metrics, KclFailover failover, Duration shardSyncPause,
+      int maxRecordsPerRead) {
     /** Failover on the local stand-ins: a stopped worker's shards move within about 20 s (36 s for a leader that died). */
     public static final KclFailover LOCAL_FAILOVER = new KclFailover(Duration.ofSeconds(2));
 
@@ -83,26 +84,36 @@ public final class KclConsumer implements AutoCloseable {
       Objects.requireNonNull(retrieval, "retrieval");
       Objects.requireNonNull(failover, "failover");
       Objects.requireNonNull(shardSyncPause, "shardSyncPause");
+      if (maxRecordsPerRead < 1 || maxRecordsPerRead > 10_000) {
+        throw new IllegalArgumentException("maxRecordsPerRead " + maxRecordsPerRead + " is outside 1..10000 (GetRecords' limit)");
+      }
     }
 
     public static Settings local(String streamName, String applicationName, String workerId) {
       return new Settings(streamName, applicationName, workerId, Retrieval.POLLING, Duration.ofMillis(200), Duration.ofMillis(100),
-          new NullMetricsFactory(), LOCAL_FAILOVER, Duration.ofSeconds(1));
+          new NullMetricsFactory(), LOCAL_FAILOVER, Duration.ofSeconds(1), 10_000);
     }
 
     /** The same worker on AWS: KCL's own CloudWatch metrics, failover timers and shard-sync pause. */
     public Settings onAws() {
       return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, null, KclFailover.KCL_DEFAULT,
-          Duration.ofMinutes(1));
+          Duration.ofMinutes(1), maxRecordsPerRead);
     }
 
     /** The same worker reading by {@code retrieval}. */
     public Settings withRetrieval(Retrieval retrieval) {
-      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause,
+          maxRecordsPerRead);
+    }
+
+    /** At most {@code n} records per GetRecords (polling): smaller batches report progress more often. */
+    public Settings withMaxRecordsPerRead(int n) {
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause, n);
     }
 
     public Settings withFailover(KclFailover failover) {
-      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause);
+      return new Settings(streamName, applicationName, workerId, retrieval, idleBetweenReads, retryPause, metrics, failover, shardSyncPause,
+          maxRecordsPerRead);
     }
   }
 
@@ -151,7 +162,7 @@ public final class KclConsumer implements AutoCloseable {
         .initialPositionInStreamExtended(InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
     if (settings.retrieval() == Retrieval.POLLING) {
       retrieval.retrievalSpecificConfig(new PollingConfig(settings.streamName(), kinesis)
-          .idleTimeBetweenReadsInMillis(settings.idleBetweenReads().toMillis()));
+          .idleTimeBetweenReadsInMillis(settings.idleBetweenReads().toMillis()).maxRecords(settings.maxRecordsPerRead()));
     } else {
       retrieval.retrievalSpecificConfig(new FanOutConfig(kinesis).streamName(settings.streamName())
           .applicationName(settings.applicationName()));

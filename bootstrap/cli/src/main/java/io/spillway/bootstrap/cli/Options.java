@@ -83,9 +83,9 @@ final class Options {
   }
 
   /** A Spillway properties file, read and checked now: a bad key or value is refused with its name. */
-  static io.spillway.bootstrap.SpillwayProperties properties(CommandSpec spec, String option, java.nio.file.Path file) {
+  static io.spillway.bootstrap.SpillwaySettings properties(CommandSpec spec, String option, java.nio.file.Path file) {
     try {
-      return io.spillway.bootstrap.SpillwayProperties.load(file);
+      return io.spillway.bootstrap.SpillwaySettings.load(file);
     } catch (java.io.IOException e) {
       throw refuse(spec, option, file, "a readable properties file (" + e.getClass().getSimpleName() + ")");
     } catch (InvalidFieldException e) {

@@ -62,6 +62,9 @@ final class SpillwayArchitecture {
     add("ports speak the domain, not the AWS SDK", portsSpeakTheDomain());
     add("no wall-clock reads in domain or application", noWallClockReads());
     add("no ambient randomness or random ids in domain or application", noAmbientRandomness());
+    add("the simulator never sees AWS", simulatorNeverSeesAws());
+    add("only the command line sees the command line", onlyTheCommandLineSeesTheCommandLine());
+    add("the AWS adapters hold no emulator code", awsAdaptersHoldNoEmulatorCode());
   }
 
   /** Builds the rules for the given base package. */
@@ -172,6 +175,34 @@ final class SpillwayArchitecture {
         .that().resideInAPackage(selected("application.port.."))
         .should().dependOnClassesThat().resideInAPackage(AWS_SDK)
         .because("ports speak the domain: nothing like PutItemRequest crosses a port");
+  }
+
+  private ArchRule simulatorNeverSeesAws() {
+    return noClasses()
+        .that().resideInAPackage(selected("bootstrap.simulation.."))
+        .should().dependOnClassesThat().resideInAnyPackage(selected("adapters.aws.."), base + ".bootstrap.aws..", AWS_SDK)
+        .because("the simulator runs on the memory environment alone: what it predicts must not depend on a cloud");
+  }
+
+  private ArchRule onlyTheCommandLineSeesTheCommandLine() {
+    // the command line's own packages: the picocli commands, the stand-ins harness and the demo pipeline;
+    // picocli, the charts and the logging binding are kept out of the runtime artifact by its enforcer rule
+    String cli = selected("bootstrap.cli..");
+    String local = selected("bootstrap.local..");
+    String pipeline = selected("bootstrap.pipeline..");
+    return classes()
+        .that().resideInAnyPackage(cli, local, pipeline)
+        .should().onlyHaveDependentClassesThat().resideInAnyPackage(cli, local, pipeline)
+        .because("the runtime a service embeds, and the simulator, carry no command line");
+  }
+
+  private ArchRule awsAdaptersHoldNoEmulatorCode() {
+    return noClasses()
+        .that().resideInAPackage(selected("adapters.aws.."))
+        .should().dependOnClassesThat().resideInAnyPackage(base + ".bootstrap.standins..", "com.amazonaws.services.dynamodbv2.local..")
+        .orShould().callConstructor(ProcessBuilder.class, String[].class)
+        .orShould().callConstructor(ProcessBuilder.class, java.util.List.class)
+        .because("emulator launchers are test and CLI tooling (the standins module); the adapters ship to production");
   }
 
   private ArchRule noWallClockReads() {

@@ -42,7 +42,7 @@ public final class KclFleet implements ConsumerFleet {
     };
     for (int i = 0; i < aws.workers(); i++) {
       KclConsumer.Settings kcl = KclConsumer.Settings.local(aws.streamName(), aws.consumerApplication(), workerId(aws, i))
-          .withRetrieval(aws.retrieval());
+          .withRetrieval(aws.retrieval()).withMaxRecordsPerRead(spillway.config().consumerBatchRecords());
       if (!aws.standIns()) {
         kcl = kcl.onAws();
       }

@@ -115,10 +115,11 @@ public final class SpillwayMetrics implements MeterBinder {
   }
 
   private void counter(MeterRegistry registry, String name, String description, Supplier<Number> f) {
-    FunctionCounter.builder(name, f, s -> s.get().doubleValue()).description(description).tags(tags).register(registry);
+    // Micrometer holds a meter's state object weakly: the services live as long as the Spillway does
+    FunctionCounter.builder(name, services, s -> f.get().doubleValue()).description(description).tags(tags).register(registry);
   }
 
   private void gauge(MeterRegistry registry, String name, String description, Supplier<Number> f) {
-    Gauge.builder(name, f, s -> s.get().doubleValue()).description(description).tags(tags).register(registry);
+    Gauge.builder(name, f, s -> s.get().doubleValue()).strongReference(true).description(description).tags(tags).register(registry);
   }
 }

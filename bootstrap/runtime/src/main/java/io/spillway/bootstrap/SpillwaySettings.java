@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s}, {@code 5m},
  * {@code 24h}, {@code 7d}). The keys, with their defaults, are listed in the README.
  */
-public record SpillwayProperties(SpillwayConfig config, Optional<AwsSettings> aws) {
+public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws) {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   /** Every key understood, so that a misspelt one is refused rather than ignored. */
@@ -58,7 +58,7 @@ public record SpillwayProperties(SpillwayConfig config, Optional<AwsSettings> aw
       "spillway.aws.standIns", "spillway.aws.shards", "spillway.aws.workers", "spillway.aws.workerId", "spillway.aws.failover",
       "spillway.aws.retrieval", "spillway.aws.chunkTtl", "spillway.aws.patience");
 
-  public static SpillwayProperties load(Path file) throws IOException {
+  public static SpillwaySettings load(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file)) {
       p.load(r);
@@ -69,7 +69,7 @@ public record SpillwayProperties(SpillwayConfig config, Optional<AwsSettings> aw
   }
 
   /** From a map of keys to values (e.g. a properties file, or options mapped onto these keys). */
-  public static SpillwayProperties from(Map<String, String> properties) {
+  public static SpillwaySettings from(Map<String, String> properties) {
     Set<String> unknown = new TreeSet<>(properties.keySet());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
@@ -109,7 +109,7 @@ public record SpillwayProperties(SpillwayConfig config, Optional<AwsSettings> aw
       if (awsKey.isPresent()) {
         throw new InvalidFieldException(awsKey.get(), properties.get(awsKey.get()), "only with spillway.backend=aws");
       }
-      return new SpillwayProperties(config, Optional.empty());
+      return new SpillwaySettings(config, Optional.empty());
     }
     if (!backend.equals("aws")) {
       throw new InvalidFieldException("spillway.backend", backend, "memory or aws");
@@ -125,7 +125,7 @@ public record SpillwayProperties(SpillwayConfig config, Optional<AwsSettings> aw
     if (aws.standIns() && (aws.dynamoDbEndpoint().isEmpty() || aws.kinesisEndpoint().isEmpty())) {
       throw new InvalidFieldException("spillway.aws.standIns", "true", "with spillway.aws.dynamodbEndpoint and spillway.aws.kinesisEndpoint set");
     }
-    return new SpillwayProperties(config, Optional.of(aws));
+    return new SpillwaySettings(config, Optional.of(aws));
   }
 
   private static BacklogMonitorSettings backlog(Values v, BacklogMonitorSettings d) {
