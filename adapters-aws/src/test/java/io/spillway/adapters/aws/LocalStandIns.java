@@ -7,8 +7,6 @@ import io.spillway.adapters.aws.kinesis.KinesisStreams;
 import io.spillway.bootstrap.standins.KinesisMock;
 import io.spillway.application.port.out.Clock;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +53,7 @@ public final class LocalStandIns {
 
   public static synchronized KinesisAsyncClient kinesis() {
     if (kinesis == null) {
-      mock = KinesisMock.start(projectRoot().resolve(".spillway").resolve("kinesis-mock"), Duration.ofSeconds(60));
+      mock = KinesisMock.start(KinesisMock.projectInstallation(), Duration.ofSeconds(60));
       Runtime.getRuntime().addShutdownHook(new Thread(mock::close, "kinesis-mock-shutdown"));
       kinesis = KinesisAsyncClient.builder()
           .endpointOverride(mock.endpoint())
@@ -112,17 +110,5 @@ public final class LocalStandIns {
 
   private static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-  }
-
-  /** The repository root: the nearest folder upwards holding the Maven wrapper's .mvn folder. */
-  static Path projectRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no .mvn folder above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
   }
 }

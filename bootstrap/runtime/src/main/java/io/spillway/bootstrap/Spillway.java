@@ -45,7 +45,12 @@ public final class Spillway implements AutoCloseable {
     this.closeEnvironment = closeEnvironment;
   }
 
-  /** In memory, on this clock (the wall clock, or a virtual one for simulations and tests). */
+  /**
+   * In memory, on this clock (the wall clock, or a virtual one for simulations and tests). The
+   * roles' background threads (the producer's linger tick, the consumer's polling loop and sweep)
+   * run on wall time; on a virtual clock, drive {@link #services()} yourself instead (time only
+   * moves when the caller moves it).
+   */
   public static Spillway inMemory(SpillwayConfig config, Clock clock) {
     InMemorySpillway memory = InMemorySpillway.create(config, clock);
     return new Spillway(memory, () -> new InMemoryFleet(memory.consumer(), memory.clock()), () -> {});

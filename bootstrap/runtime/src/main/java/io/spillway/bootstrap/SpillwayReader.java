@@ -3,6 +3,7 @@ package io.spillway.bootstrap;
 import io.spillway.application.port.in.DatasetNotAvailableException;
 import io.spillway.application.port.in.Datasets.DatasetSummary;
 import io.spillway.application.port.in.IncompleteDatasetException;
+import io.spillway.application.port.in.JobProgress;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.service.DatasetService;
 import io.spillway.domain.event.Event;
@@ -38,6 +39,14 @@ public final class SpillwayReader implements AutoCloseable {
 
   public Optional<JobStatus> status(JobId id) {
     return datasets.job(id).map(Job::status);
+  }
+
+  /**
+   * How far the job has come: chunks promised by its manifest, stored, and missing (for an
+   * INCOMPLETE job, the chunks that left the stream before they were stored); empty when unknown.
+   */
+  public Optional<JobProgress> progress(JobId id) {
+    return datasets.progress(id);
   }
 
   /** The manifest of a sealed job (chunks, events, checksum). */

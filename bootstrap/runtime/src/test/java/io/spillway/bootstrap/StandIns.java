@@ -3,8 +3,6 @@ package io.spillway.bootstrap;
 import io.spillway.bootstrap.standins.KinesisMock;
 import io.spillway.bootstrap.standins.LocalDynamoDbServer;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -38,7 +36,7 @@ public final class StandIns {
 
   public static synchronized URI kinesis() {
     if (kinesis == null) {
-      kinesis = KinesisMock.start(projectRoot().resolve(".spillway").resolve("kinesis-mock"), Duration.ofSeconds(120));
+      kinesis = KinesisMock.start(KinesisMock.projectInstallation(), Duration.ofSeconds(120));
       Runtime.getRuntime().addShutdownHook(new Thread(kinesis::close, "kinesis-mock-shutdown"));
     }
     return kinesis.endpoint();
@@ -58,16 +56,5 @@ public final class StandIns {
       }
       Thread.sleep(100);
     }
-  }
-
-  static Path projectRoot() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("no .mvn folder above " + Path.of("").toAbsolutePath());
-    }
-    return dir;
   }
 }

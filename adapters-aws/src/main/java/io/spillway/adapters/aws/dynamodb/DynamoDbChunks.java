@@ -84,12 +84,34 @@ public final class DynamoDbChunks implements Chunks {
         .projectionExpression(StoredItemLayout.CHUNK)
         .consistentRead(true)
         .build();
+    // pages are fetched while the caller consumes the stream: sort their failures there too
+    String action = "Query of " + job + " bucket " + bucket;
+    java.util.Iterator<Map<String, AttributeValue>> items;
     try {
-      return table.client().queryPaginator(query).items().stream()
-          .map(item -> ChunkFormat.parse(item.get(StoredItemLayout.CHUNK).b().asByteArray()));
+      items = table.client().queryPaginator(query).items().iterator();
     } catch (SdkException e) {
-      throw Failures.classify(table.name(), "Query of " + job + " bucket " + bucket, e);
+      throw Failures.classify(table.name(), action, e);
     }
+    java.util.Iterator<Chunk> chunks = new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return items.hasNext();
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), action, e);
+        }
+      }
+
+      @Override
+      public Chunk next() {
+        try {
+          return ChunkFormat.parse(items.next().get(StoredItemLayout.CHUNK).b().asByteArray());
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), action, e);
+        }
+      }
+    };
+    return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(chunks, java.util.Spliterator.ORDERED), false);
   }
 
   @Override

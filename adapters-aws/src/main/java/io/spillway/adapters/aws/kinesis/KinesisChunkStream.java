@@ -2,6 +2,7 @@ package io.spillway.adapters.aws.kinesis;
 
 import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.PublishOutcome;
+import io.spillway.application.port.out.PermanentStoreException;
 import io.spillway.application.port.out.RetryableStoreException;
 import io.spillway.domain.chunk.Chunk;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * Publishes chunks with Kinesis PutRecords (SDK v2): one call per batch, partition key from the
  * chunk's identity, one outcome per record — records the stream refused (throughput exceeded,
  * internal failure) come back Throttled for the publisher to retry with backoff, while the others
- * are accepted and never sent twice by this call.
+ * are accepted and never sent twice by this call. A timeout, a lost connection or a 5xx answer is a
+ * {@link RetryableStoreException}; anything else (the stream is missing, access is refused, the
+ * request is invalid) a {@link PermanentStoreException} naming the stream.
  */
 public final class KinesisChunkStream implements ChunkStream {
   private final KinesisAsyncClient client;
@@ -64,7 +67,9 @@ public final class KinesisChunkStream implements ChunkStream {
       if (cause instanceof SdkClientException || (cause instanceof KinesisException k && k.statusCode() >= 500)) {
         throw new RetryableStoreException("PutRecords to " + streamName + " failed: " + cause.getMessage(), cause);
       }
-      throw cause instanceof SdkException sdk ? sdk : e;
+      // the stream is gone, access is refused, the request is invalid: no retry fixes that
+      throw new PermanentStoreException("stream " + streamName, "PutRecords to Kinesis stream " + streamName
+          + " failed and cannot succeed on retry: " + firstLine(cause), cause);
     }
     List<PublishOutcome> outcomes = new ArrayList<>(chunks.size());
     for (PutRecordsResultEntry result : response.records()) {
@@ -78,5 +83,13 @@ public final class KinesisChunkStream implements ChunkStream {
       throw new IllegalStateException("PutRecords answered " + outcomes.size() + " results for " + chunks.size() + " records");
     }
     return outcomes;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t instanceof KinesisException k && k.awsErrorDetails() != null && k.awsErrorDetails().errorMessage() != null
+        ? k.awsErrorDetails().errorCode() + ": " + k.awsErrorDetails().errorMessage()
+        : t.getClass().getSimpleName() + ": " + t.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

@@ -8,6 +8,8 @@ import io.spillway.bootstrap.Spillway;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.SpillwayConsumer;
 import io.spillway.bootstrap.local.AwsPipeline;
+import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
+import io.spillway.bootstrap.metrics.CloudWatchMetrics;
 import io.spillway.bootstrap.metrics.MetricsServer;
 import io.spillway.bootstrap.metrics.SpillwayMetrics;
 import java.net.InetAddress;
@@ -57,8 +59,12 @@ public final class ConsumeCommand implements Callable<Integer> {
       + "expiry, from which its other failover timers follow (default 10, KCL's own, on aws; 2 on local)")
   Integer failoverSeconds;
 
-  @Option(names = "--wcu", defaultValue = "20000", description = "write units per second this process paces itself to (default ${DEFAULT-VALUE})")
-  double wcu;
+  /** The write budget when neither --wcu nor --config sets one. */
+  static final double DEFAULT_WCU = 20_000;
+
+  @Option(names = "--wcu", description = "write units per second this process paces itself to (default: --config's "
+      + "spillway.ingest.writeUnitsPerSecond, else 20000)")
+  Double wcu;
 
   @Option(names = "--metrics-port", description = "serve Prometheus text on /metrics and health on /health at this port "
       + "(0: a free one, printed on stderr); none by default")
@@ -67,6 +73,10 @@ public final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--metrics-address", defaultValue = "127.0.0.1", description = "where the metrics endpoint listens (default ${DEFAULT-VALUE}: "
       + "loopback only; 0.0.0.0 to let a scraper on another host in)")
   String metricsAddress;
+
+  @Option(names = "--cloudwatch-namespace", description = "also send the metrics to Amazon CloudWatch under this namespace, "
+      + "once a minute (aws backend)")
+  String cloudWatchNamespace;
 
   @Option(names = "--config", description = "a properties file with the pipeline's settings (see the README); the options here override it")
   Path config;
@@ -80,7 +90,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     Options.atLeast(spec, "--workers", workers, 1);
     Options.atMost(spec, "--workers", workers, 64);
     Options.atLeast(spec, "--shards", shards, 1);
-    Options.positive(spec, "--wcu", wcu);
+    if (wcu != null) {
+      Options.positive(spec, "--wcu", wcu);
+    }
     if (workerId != null) {
       Options.notBlank(spec, "--worker-id", workerId);
     }
@@ -94,11 +106,18 @@ public final class ConsumeCommand implements Callable<Integer> {
       Options.atMost(spec, "--metrics-port", metricsPort, 65_535);
     }
     InetAddress metricsHost = Options.address(spec, "--metrics-address", metricsAddress);
+    if (cloudWatchNamespace != null) {
+      Options.notBlank(spec, "--cloudwatch-namespace", cloudWatchNamespace);
+      if (backend != Backend.aws) {
+        throw Options.refuse(spec, "--cloudwatch-namespace", cloudWatchNamespace, "only with --backend aws (the stand-ins have no CloudWatch)");
+      }
+    }
     SpillwayConfig base = config == null ? SpillwayConfig.defaults() : Options.properties(spec, "--config", config).config();
+    double budget = wcu != null ? wcu : config != null ? base.ingest().writeUnitsPerSecond() : DEFAULT_WCU;
     aws.validate(spec, backend.name(), retrieval.retrieval(), true);
     // a consumer service waits out a slow or unreachable stream or table for as long as it runs
     AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, wcu, workerId, failover, retrieval.retrieval()), Patience.UNTIL_STOPPED,
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, workers, budget, workerId, failover, retrieval.retrieval()), Patience.UNTIL_STOPPED,
         base);
     Spillway spillway = pipeline.spillway();
     SpillwayConsumer consumer = spillway.consumer().start();
@@ -110,6 +129,12 @@ public final class ConsumeCommand implements Callable<Integer> {
       metrics = MetricsServer.start(new InetSocketAddress(metricsHost, metricsPort), registry, meters, consumer::health);
       System.err.println("spillway consume: metrics on http://" + metrics.address().getHostString() + ":" + metrics.address().getPort() + "/metrics");
     }
+    CloudWatchMeterRegistry cloudWatch = null;
+    if (cloudWatchNamespace != null) {
+      cloudWatch = CloudWatchMetrics.registry(pipeline.clients().cloudWatch(), cloudWatchNamespace, Duration.ofMinutes(1));
+      spillway.metrics(Tags.of("stream", aws.stream)).bindTo(cloudWatch);
+    }
+    CloudWatchMeterRegistry cloudWatchRegistry = cloudWatch;
     MetricsServer server = metrics;
     CompletableFuture<Void> stopped = new CompletableFuture<>();
     AtomicBoolean finished = new AtomicBoolean();
@@ -124,6 +149,9 @@ public final class ConsumeCommand implements Callable<Integer> {
       }
       if (server != null) {
         server.close();
+      }
+      if (cloudWatchRegistry != null) {
+        cloudWatchRegistry.close();
       }
       IngestService.Stats s = pipeline.ingest().stats();
       Map<String, Object> out = new LinkedHashMap<>();

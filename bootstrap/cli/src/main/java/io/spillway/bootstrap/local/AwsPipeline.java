@@ -29,8 +29,6 @@ import java.util.concurrent.CompletableFuture;
 public final class AwsPipeline implements Pipeline, AutoCloseable {
   /** How often consumers sweep the SEALED jobs on the stand-ins. */
   public static final Duration LOCAL_SWEEP = Duration.ofSeconds(5);
-  /** How often consumers sweep the SEALED jobs on AWS (a Query of a small partition and a GetItem per SEALED job). */
-  public static final Duration AWS_SWEEP = Duration.ofSeconds(30);
 
   /**
    * Names and sizes of one setup.
@@ -94,10 +92,12 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
     return settings.failover() == null ? aws : aws.withFailover(settings.failover());
   }
 
+  /** The configuration with the settings' write budget; on the stand-ins, a quicker sweep unless the configuration chose one. */
   private static SpillwayConfig configFor(SpillwayConfig config, Settings settings, boolean standIns) {
-    Duration sweep = standIns ? LOCAL_SWEEP : AWS_SWEEP;
-    return config.withIngest(config.ingest().withWriteUnitsPerSecond(settings.writeUnitsPerSecond()))
-        .withAvailabilitySweep(sweep, standIns ? Duration.ofMinutes(2) : Duration.ofHours(1));
+    SpillwayConfig paced = config.withIngest(config.ingest().withWriteUnitsPerSecond(settings.writeUnitsPerSecond()));
+    boolean defaultSweep = config.availabilitySweep().equals(SpillwayConfig.defaults().availabilitySweep())
+        && config.maxRecountInterval().equals(SpillwayConfig.defaults().maxRecountInterval());
+    return standIns && defaultSweep ? paced.withAvailabilitySweep(LOCAL_SWEEP, Duration.ofMinutes(2)) : paced;
   }
 
   @Override
@@ -145,6 +145,11 @@ public final class AwsPipeline implements Pipeline, AutoCloseable {
   /** The KCL application (lease table, fan-out consumer) of a stream's consumers. */
   public static String consumerApplication(String streamName) {
     return "spillway-" + streamName;
+  }
+
+  /** The SDK clients this pipeline runs on. */
+  public AwsClients clients() {
+    return clients;
   }
 
   /** The SDK clients this pipeline runs on. */

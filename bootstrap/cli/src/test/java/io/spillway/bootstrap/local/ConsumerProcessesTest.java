@@ -59,11 +59,7 @@ class ConsumerProcessesTest {
 
   @AfterAll
   static void down() throws Exception {
-    synchronized (STARTED) {
-      for (Process p : STARTED) {
-        p.destroyForcibly();
-      }
-    }
+    ConsumeProcess.killAll();
     standIns.down(Duration.ofSeconds(30));
   }
 
@@ -84,51 +80,8 @@ class ConsumerProcessesTest {
   /** Where the consumer processes' logs are kept after the run (the module's build directory). */
   private static final Path LOGS = Path.of("target", "consumer-processes");
 
-  /** A consumer process: what it prints (stdout) goes next to the stand-ins' state, what it logs (stderr) to {@link #LOGS}. */
-  private record Consumer(String workerId, Process process, Path out, Path log) {
-    /** Whether it reads the shard now: a record processor for it started ("processing shardId-… from") and did not lose or stop it since. */
-    boolean reads(String shard) {
-      String logged;
-      try {
-        logged = Files.readString(log, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return occurrences(logged, "processing " + shard + " from ")
-          > occurrences(logged, shard + ": lease lost") + occurrences(logged, shard + ": stopped at checkpoint");
-    }
-
-    private static int occurrences(String text, String part) {
-      int n = 0;
-      for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
-      return n;
-    }
-  }
-
-  private static final List<Process> STARTED = new ArrayList<>();
-
-  private static Consumer consumer(String stream, String table, String workerId) throws Exception {
-    List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g",
-        "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS", "-cp", System.getProperty("java.class.path"),
-        "io.spillway.bootstrap.cli.SpillwayCommand", "consume", "--backend", "local", "--home", home.toString(),
-        "--stream", stream, "--table", table, "--worker-id", workerId);
-    String name = workerId + "-" + System.nanoTime();
-    Path out = home.resolve(name + ".out");
-    Path log = Files.createDirectories(LOGS).resolve(name + ".log");
-    Process process = new ProcessBuilder(command).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
-    synchronized (STARTED) {
-      STARTED.add(process);
-    }
-    return new Consumer(workerId, process, out, log);
-  }
-
-  /** Stops a consumer with SIGTERM and returns the JSON line it prints on the way out. */
-  private static JsonNode stop(Consumer consumer) throws Exception {
-    consumer.process().destroy();
-    assertThat(consumer.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
-    String out = Files.readString(consumer.out(), StandardCharsets.UTF_8).trim();
-    String last = out.substring(out.lastIndexOf('\n') + 1);
-    return new ObjectMapper().readTree(last);
+  private static ConsumeProcess consumer(String stream, String table, String workerId) throws Exception {
+    return ConsumeProcess.start(home, LOGS, stream, table, workerId);
   }
 
   private static long stored(DynamoDbChunks chunks, List<List<Event>> jobs) {
@@ -177,14 +130,14 @@ class ConsumerProcessesTest {
       for (List<Event> events : jobs) total += producer.jobs().manifest(events.get(0).jobId()).orElseThrow().chunkCount();
       long promised = total;
 
-      Consumer first = consumer(run, run, "crash-worker");
+      ConsumeProcess first = consumer(run, run, "crash-worker");
       await(Duration.ofMinutes(4), () -> stored(chunks, jobs) >= 1);
       first.process().destroyForcibly().waitFor();
       long storedAtKill = stored(chunks, jobs);
 
-      Consumer second = consumer(run, run, "crash-worker");
+      ConsumeProcess second = consumer(run, run, "crash-worker");
       await(Duration.ofMinutes(4), () -> jobs.stream().allMatch(l -> producer.jobs().find(l.get(0).jobId()).orElseThrow().status() == JobStatus.AVAILABLE));
-      JsonNode secondStats = stop(second);
+      JsonNode secondStats = second.stop();
 
       assertThat(storedAtKill).as("killed mid-run").isLessThan(promised);
       assertThat(secondStats.get("chunksWritten").asLong()).isEqualTo(promised - storedAtKill);
@@ -197,8 +150,8 @@ class ConsumerProcessesTest {
    * Waits until the stream's 4 leases are spread over exactly these consumers and each consumer
    * reads the shards it holds (a lease assigned by the leader is not yet read), and returns the owners.
    */
-  private static Map<String, String> awaitReadBy(Collection<Consumer> consumers, KclLeases leases, Duration timeout) throws InterruptedException {
-    Map<String, Consumer> byId = consumers.stream().collect(Collectors.toMap(Consumer::workerId, c -> c));
+  private static Map<String, String> awaitReadBy(Collection<ConsumeProcess> consumers, KclLeases leases, Duration timeout) throws InterruptedException {
+    Map<String, ConsumeProcess> byId = consumers.stream().collect(Collectors.toMap(ConsumeProcess::workerId, c -> c));
     AtomicReference<Map<String, String>> owners = new AtomicReference<>();
     // a lease-table scan and the logs read per poll: five a second are plenty to time a takeover
     await(timeout, Duration.ofMillis(200), () -> {
@@ -225,7 +178,7 @@ class ConsumerProcessesTest {
       DynamoDbChunks chunks = new DynamoDbChunks(new SpillwayTable(producer.clientsForTests().dynamo(), run), new SystemClock(), Optional.empty());
       KclLeases leases = new KclLeases(producer.clientsForTests().dynamo(), AwsPipeline.consumerApplication(run));
       long started = System.nanoTime();
-      Map<String, Consumer> consumers = Map.of("failover-a", consumer(run, run, "failover-a"), "failover-b", consumer(run, run, "failover-b"));
+      Map<String, ConsumeProcess> consumers = Map.of("failover-a", consumer(run, run, "failover-a"), "failover-b", consumer(run, run, "failover-b"));
       // KCL waits up to 30 s for a lease table someone else may fill before it creates the leases
       Map<String, String> shared = awaitReadBy(consumers.values(), leases, Duration.ofMinutes(3));
       long sharedAt = System.nanoTime();
@@ -236,7 +189,7 @@ class ConsumerProcessesTest {
       if (how == Stop.KILL) {
         consumers.get(stopped).process().destroyForcibly().waitFor();
       } else {
-        assertThat(stop(consumers.get(stopped)).get("chunksWritten").asLong()).isZero();
+        assertThat(consumers.get(stopped).stop().get("chunksWritten").asLong()).isZero();
       }
       long stoppedAt = System.nanoTime();
       // published after the stop, while the survivor takes over: it alone reads every shard, the stopped one's included
@@ -246,7 +199,7 @@ class ConsumerProcessesTest {
       List<List<Event>> jobs = published.join();
       await(Duration.ofMinutes(2), () -> jobs.stream().allMatch(l -> producer.jobs().find(l.get(0).jobId()).orElseThrow().status() == JobStatus.AVAILABLE));
       long availableAt = System.nanoTime();
-      JsonNode stats = stop(consumers.get(survivor));
+      JsonNode stats = consumers.get(survivor).stop();
 
       long promised = 0;
       for (List<Event> events : jobs) promised += producer.jobs().manifest(events.get(0).jobId()).orElseThrow().chunkCount();
@@ -282,7 +235,7 @@ class ConsumerProcessesTest {
     try (AwsPipeline producer = new AwsPipeline(AwsClients.local(state.dynamoDb(), state.kinesis()), new AwsPipeline.Settings(run, run, 4, 1, 1e9))) {
       DynamoDbChunks chunks = new DynamoDbChunks(new SpillwayTable(producer.clientsForTests().dynamo(), run), new SystemClock(), Optional.empty());
       KclLeases leases = new KclLeases(producer.clientsForTests().dynamo(), AwsPipeline.consumerApplication(run));
-      Map<String, Consumer> consumers = Map.of("complete-a", consumer(run, run, "complete-a"), "complete-b", consumer(run, run, "complete-b"));
+      Map<String, ConsumeProcess> consumers = Map.of("complete-a", consumer(run, run, "complete-a"), "complete-b", consumer(run, run, "complete-b"));
       awaitReadBy(consumers.values(), leases, Duration.ofMinutes(3));
 
       List<List<Event>> jobs = new ArrayList<>();
@@ -316,9 +269,9 @@ class ConsumerProcessesTest {
         assertThat(latencies.get(119)).as("every job AVAILABLE within seconds of its seal").isLessThan(8_000);
       }
       assertEveryJobReadsBackExactly(producer, chunks, jobs);
-      for (Consumer c : consumers.values()) {
+      for (ConsumeProcess c : consumers.values()) {
         if (c.process().isAlive()) {
-          assertThat(stop(c).get("deadLettered").asLong()).isZero();
+          assertThat(c.stop().get("deadLettered").asLong()).isZero();
         }
       }
     }

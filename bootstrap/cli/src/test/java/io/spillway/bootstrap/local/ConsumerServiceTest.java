@@ -3,7 +3,6 @@ package io.spillway.bootstrap.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.adapters.aws.dynamodb.DynamoDbChunks;
 import io.spillway.adapters.aws.dynamodb.DynamoDbDeadLetters;
 import io.spillway.adapters.aws.dynamodb.SpillwayTable;
@@ -23,12 +22,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +47,6 @@ class ConsumerServiceTest {
   @TempDir static Path home;
   private static LocalStandIns standIns;
   private static LocalStandIns.State state;
-  private static final List<Process> STARTED = new ArrayList<>();
 
   @BeforeAll
   static void up() throws Exception {
@@ -60,31 +56,12 @@ class ConsumerServiceTest {
 
   @AfterAll
   static void down() throws Exception {
-    synchronized (STARTED) {
-      STARTED.forEach(Process::destroyForcibly);
-    }
+    ConsumeProcess.killAll();
     standIns.down(Duration.ofSeconds(30));
   }
 
-  private record Consumer(Process process, Path out, Path log) {
-    String logged() throws Exception {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static Consumer consume(String run, String... options) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-cp",
-        System.getProperty("java.class.path"), "io.spillway.bootstrap.cli.SpillwayCommand", "consume", "--backend", "local", "--home",
-        home.toString(), "--stream", run, "--table", run, "--worker-id", run + "-worker"));
-    command.addAll(List.of(options));
-    String name = run + "-" + System.nanoTime();
-    Path out = home.resolve(name + ".out");
-    Path log = Files.createDirectories(LOGS).resolve(name + ".log");
-    Process process = new ProcessBuilder(command).redirectError(log.toFile()).redirectOutput(out.toFile()).start();
-    synchronized (STARTED) {
-      STARTED.add(process);
-    }
-    return new Consumer(process, out, log);
+  private static ConsumeProcess consume(String run, String... options) throws Exception {
+    return ConsumeProcess.start(home, LOGS, run, run, run + "-worker", options);
   }
 
   @Test
@@ -97,7 +74,7 @@ class ConsumerServiceTest {
     SpillwayTable table = new SpillwayTable(clients.dynamo(), run);
     DynamoDbChunks chunks = new DynamoDbChunks(table, new SystemClock(), Optional.empty());
     long promised;
-    Consumer first;
+    ConsumeProcess first;
     try (AwsPipeline producer = new AwsPipeline(AwsClients.local(state.dynamoDb(), state.kinesis()), new AwsPipeline.Settings(run, run, 2, 1, 1e9))) {
       // paced to about one 400 KB chunk every two seconds, so the table goes while records still wait in the stream
       first = consume(run, "--wcu", "200");
@@ -132,12 +109,9 @@ class ConsumerServiceTest {
       rerun.intake().appendAll(id, events);
       rerun.intake().seal(id);
       assertThat(rerun.jobs().manifest(id).orElseThrow().chunkCount()).isEqualTo(promised);
-      Consumer second = consume(run);
+      ConsumeProcess second = consume(run);
       await(Duration.ofMinutes(4), () -> rerun.jobs().find(id).orElseThrow().status() == JobStatus.AVAILABLE);
-      second.process().destroy();
-      assertThat(second.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
-      String out = Files.readString(second.out(), StandardCharsets.UTF_8).trim();
-      JsonNode stats = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+      JsonNode stats = second.stop();
 
       assertThat(stats.get("deadLettered").asLong()).as("no record that met the missing table was dead-lettered or skipped").isZero();
       assertThat(new DynamoDbDeadLetters(table).list(100)).isEmpty();
@@ -163,8 +137,8 @@ class ConsumerServiceTest {
         d.backoffMax(), d.backpressure(), d.blockTimeout()));
     try (AwsPipeline producer = new AwsPipeline(AwsClients.local(state.dynamoDb(), state.kinesis()), new AwsPipeline.Settings(run, run, 2, 1, 1e9),
         Patience.BRIEF, smooth)) {
-      Consumer consumer = consume(run, "--wcu", "400", "--metrics-port", "0", "--config", config.toString());
-      await(Duration.ofMinutes(2), () -> METRICS_AT.matcher(logged(consumer)).find());
+      ConsumeProcess consumer = consume(run, "--wcu", "400", "--metrics-port", "0", "--config", config.toString());
+      await(Duration.ofMinutes(2), () -> METRICS_AT.matcher(consumer.logged()).find());
       Matcher at = METRICS_AT.matcher(consumer.logged());
       assertThat(at.find()).isTrue();
       URI metrics = URI.create(at.group(1) + "/metrics");
@@ -211,14 +185,6 @@ class ConsumerServiceTest {
       assertThat(consumer.logged()).containsPattern("retention risk .*WATCH");
       consumer.process().destroy();
       assertThat(consumer.process().waitFor(90, TimeUnit.SECONDS)).isTrue();
-    }
-  }
-
-  private static String logged(Consumer consumer) {
-    try {
-      return consumer.logged();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -90,6 +90,22 @@ public final class KinesisMock implements AutoCloseable {
     }
   }
 
+  /**
+   * Where tests install kinesis-mock: {@code .spillway/kinesis-mock} in the project (the nearest
+   * folder above the working directory holding the Maven wrapper's {@code .mvn}), so every module's
+   * tests share one installation.
+   */
+  public static Path projectInstallation() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isDirectory(dir.resolve(".mvn"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no .mvn folder above " + Path.of("").toAbsolutePath());
+    }
+    return dir.resolve(".spillway").resolve("kinesis-mock");
+  }
+
   /** The plain-HTTP endpoint (HTTP/1.1 and h2c) on loopback. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + plainPort);
