@@ -6,6 +6,7 @@ import io.spillway.adapters.aws.dynamodb.SpillwayTable;
 import io.spillway.adapters.aws.kinesis.KinesisStreams;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.wiring.CodecModule;
+import io.spillway.bootstrap.wiring.ProcessScope;
 import io.spillway.bootstrap.wiring.ServicesModule;
 import io.spillway.bootstrap.wiring.SpillwayServices;
 import io.spillway.bootstrap.wiring.SystemTimeModule;
@@ -13,6 +14,7 @@ import javax.inject.Singleton;
 
 /** The pipeline on DynamoDB and Kinesis (or their local stand-ins), on the wall clock. */
 @Singleton
+@ProcessScope
 @Component(modules = {AwsModule.class, SystemTimeModule.class, CodecModule.class, ServicesModule.class})
 public interface AwsSpillway extends SpillwayServices {
   AwsClients clients();

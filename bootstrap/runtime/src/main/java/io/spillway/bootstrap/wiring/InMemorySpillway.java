@@ -18,6 +18,7 @@ import javax.inject.Singleton;
 
 /** The whole pipeline on the in-memory backend: one instance is one isolated Spillway. */
 @Singleton
+@ProcessScope
 @Component(modules = {InMemoryStoreModule.class, InMemoryStreamModule.class, CodecModule.class, VirtualTimeModule.class, ServicesModule.class})
 public interface InMemorySpillway extends SpillwayServices {
   IntakeService intake();

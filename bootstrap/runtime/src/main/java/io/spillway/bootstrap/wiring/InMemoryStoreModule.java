@@ -15,7 +15,7 @@ import io.spillway.bootstrap.SpillwayConfig;
 import javax.inject.Singleton;
 
 /** The table (chunks, jobs, dead letters) in memory, with DynamoDB's capacity model. */
-@Module
+@Module(includes = InMemoryStoreModule.Records.class)
 public interface InMemoryStoreModule {
   @Provides
   @Singleton
@@ -32,15 +32,19 @@ public interface InMemoryStoreModule {
   @Binds
   Chunks chunks(InMemoryChunks chunks);
 
-  @Provides
-  @Singleton
-  static Jobs jobs() {
-    return new InMemoryJobs();
-  }
+  /** The job records and the dead letters in memory, for an environment whose chunks are stored elsewhere too (an {@link InMemoryWorld}'s). */
+  @Module
+  interface Records {
+    @Provides
+    @Singleton
+    static Jobs jobs() {
+      return new InMemoryJobs();
+    }
 
-  @Provides
-  @Singleton
-  static DeadLetters deadLetters() {
-    return new InMemoryDeadLetters();
+    @Provides
+    @Singleton
+    static DeadLetters deadLetters() {
+      return new InMemoryDeadLetters();
+    }
   }
 }

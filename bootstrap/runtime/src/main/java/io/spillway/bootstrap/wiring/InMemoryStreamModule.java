@@ -12,7 +12,7 @@ import io.spillway.bootstrap.SpillwayConfig;
 import javax.inject.Singleton;
 
 /** The stream in memory, with Kinesis' limits, and the consumer that plays KCL's part. */
-@Module
+@Module(includes = InMemoryStreamModule.Consumer.class)
 public interface InMemoryStreamModule {
   @Provides
   @Singleton
@@ -28,9 +28,13 @@ public interface InMemoryStreamModule {
     return new StreamRetention(java.util.Optional.of(config.stream().retention()));
   }
 
-  @Provides
-  @Singleton
-  static InMemoryStreamConsumer consumer(InMemoryStream stream, IngestService ingest, SpillwayConfig config) {
-    return new InMemoryStreamConsumer(stream, ingest, config.consumerBatchRecords());
+  /** One process's consumer of the in-memory stream, handing what it reads to the process's ingest service. */
+  @Module
+  interface Consumer {
+    @Provides
+    @ProcessScope
+    static InMemoryStreamConsumer consumer(InMemoryStream stream, IngestService ingest, SpillwayConfig config) {
+      return new InMemoryStreamConsumer(stream, ingest, config.consumerBatchRecords());
+    }
   }
 }

@@ -20,51 +20,64 @@ import io.spillway.domain.chunk.Codec;
 import io.spillway.domain.chunk.CodecRegistry;
 import javax.inject.Singleton;
 
-/** The application services, whatever the backend. */
-@Module
+/**
+ * The application services, whatever the backend: those an environment's processes share ({@link
+ * Shared}) and those each process has its own of ({@link PerProcess}). A single-process component
+ * installs the whole module; an {@link InMemoryWorld} installs one half on each of its two levels.
+ */
+@Module(includes = {ServicesModule.Shared.class, ServicesModule.PerProcess.class})
 public interface ServicesModule {
-  @Provides
-  @Singleton
-  static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock, SpillwayConfig config, StreamRetention retention) {
-    // a count that stood still for two sweeps is recounted in the table; a job whose missing chunks
-    // must have left the stream (retention past its seal) is marked INCOMPLETE
-    AvailabilityCheck.Settings settings = AvailabilityCheck.Settings.defaults()
-        .withRecounts(config.availabilitySweep().multipliedBy(2), config.maxRecountInterval());
-    if (retention.value().isPresent()) {
-      settings = settings.withRetention(retention.value().get());
+
+  /** The services over the environment's shared records: the availability check and the dataset reader. */
+  @Module
+  interface Shared {
+    @Provides
+    @Singleton
+    static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock, SpillwayConfig config, StreamRetention retention) {
+      // a count that stood still for two sweeps is recounted in the table; a job whose missing chunks
+      // must have left the stream (retention past its seal) is marked INCOMPLETE
+      AvailabilityCheck.Settings settings = AvailabilityCheck.Settings.defaults()
+          .withRecounts(config.availabilitySweep().multipliedBy(2), config.maxRecountInterval());
+      if (retention.value().isPresent()) {
+        settings = settings.withRetention(retention.value().get());
+      }
+      return new AvailabilityCheck(jobs, chunks, clock, settings);
     }
-    return new AvailabilityCheck(jobs, chunks, clock, settings);
+
+    @Provides
+    @Singleton
+    static DatasetService datasets(Jobs jobs, Chunks chunks, CodecRegistry codecs, SpillwayConfig config) {
+      return new DatasetService(jobs, chunks, codecs, config.readParallelism());
+    }
   }
 
-  @Provides
-  @Singleton
-  static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config, RandomSource jitter) {
-    return new ChunkPublisher(stream, clock, config.publisher(), jitter);
-  }
+  /** One process's own services: its publisher and intake (the producer side), its governor and ingest service (the consumer side). */
+  @Module
+  interface PerProcess {
+    @Provides
+    @ProcessScope
+    static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config, RandomSource jitter) {
+      return new ChunkPublisher(stream, clock, config.publisher(), jitter);
+    }
 
-  @Provides
-  @Singleton
-  static IntakeService intake(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
-      AvailabilityCheck availability, SpillwayConfig config) {
-    return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout());
-  }
+    @Provides
+    @ProcessScope
+    static IntakeService intake(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
+        AvailabilityCheck availability, SpillwayConfig config) {
+      return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout());
+    }
 
-  @Provides
-  @Singleton
-  static WriteRateGovernor governor(Clock clock, SpillwayConfig config) {
-    return new WriteRateGovernor(clock, config.ingest().writeUnitsPerSecond());
-  }
+    @Provides
+    @ProcessScope
+    static WriteRateGovernor governor(Clock clock, SpillwayConfig config) {
+      return new WriteRateGovernor(clock, config.ingest().writeUnitsPerSecond());
+    }
 
-  @Provides
-  @Singleton
-  static IngestService ingest(Chunks chunks, DeadLetters deadLetters, AvailabilityCheck availability, WriteRateGovernor governor,
-      CodecRegistry codecs, Clock clock, SpillwayConfig config) {
-    return new IngestService(chunks, deadLetters, availability, governor, codecs, clock, config.ingest());
-  }
-
-  @Provides
-  @Singleton
-  static DatasetService datasets(Jobs jobs, Chunks chunks, CodecRegistry codecs, SpillwayConfig config) {
-    return new DatasetService(jobs, chunks, codecs, config.readParallelism());
+    @Provides
+    @ProcessScope
+    static IngestService ingest(Chunks chunks, DeadLetters deadLetters, AvailabilityCheck availability, WriteRateGovernor governor,
+        CodecRegistry codecs, Clock clock, SpillwayConfig config) {
+      return new IngestService(chunks, deadLetters, availability, governor, codecs, clock, config.ingest());
+    }
   }
 }

@@ -39,7 +39,12 @@ public final class VirtualTimeModule {
   @Provides
   @Singleton
   static RandomSource jitter(SpillwayConfig config) {
-    SplittableRandom random = new SplittableRandom(config.jitterSeed());
+    return seededJitter(config.jitterSeed());
+  }
+
+  /** Jitter drawn from a source seeded with {@code seed}: the same seed, the same draws. */
+  static RandomSource seededJitter(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
     return () -> {
       synchronized (random) {
         return random.nextDouble();
