@@ -94,6 +94,12 @@ public record SpillwayConfig(
         sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
   }
 
+  /** How many records a consumer asks the stream for at a time. */
+  public SpillwayConfig withConsumerBatchRecords(int records) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, records, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+  }
+
   public SpillwayConfig withSealTimeout(Duration timeout) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, timeout,
         sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
