@@ -1,26 +1,26 @@
 package io.spillway.bootstrap.simulation;
 
 import io.spillway.adapters.inmemory.InMemoryChunks;
-import io.spillway.adapters.inmemory.InMemoryDeadLetters;
-import io.spillway.adapters.inmemory.InMemoryJobs;
 import io.spillway.adapters.inmemory.InMemoryStream;
 import io.spillway.adapters.inmemory.InMemoryStreamConsumer;
-import io.spillway.adapters.inmemory.SequentialJobIds;
 import io.spillway.adapters.inmemory.StreamLimits;
-import io.spillway.application.codec.Codecs;
 import io.spillway.application.port.in.BackpressureException;
 import io.spillway.application.port.in.OpenJob;
 import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.PublishOutcome;
 import io.spillway.application.port.out.PutOutcome;
-import io.spillway.application.service.AvailabilityCheck;
 import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.IngestService;
 import io.spillway.application.service.IngestSettings;
 import io.spillway.application.service.IntakeService;
 import io.spillway.application.service.PublisherSettings;
 import io.spillway.application.service.WriteRateGovernor;
+import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.bootstrap.wiring.InMemoryProcess;
+import io.spillway.bootstrap.wiring.InMemoryWorld;
+import io.spillway.bootstrap.wiring.StreamRetention;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.ChunkAssembler;
 import io.spillway.domain.chunk.ChunkFormat;
@@ -52,15 +52,16 @@ import java.util.stream.Stream;
  * bounded {@link ChunkPublisher} per host, refusing appends when full), then either the stream and
  * KCL-like workers ({@link IngestService} behind a {@link WriteRateGovernor}, checkpointing what is
  * durable) — the {@code spillway} architecture — or the table directly ({@code direct-chunked}).
+ * Each host and each worker is a process of one {@link InMemoryWorld}, the memory environment's
+ * Dagger wiring, around this run's instrumented table and stream.
  */
 final class ChunkedRun extends ArchitectureRun {
   private static final Duration IDLE_BETWEEN_READS = Duration.ofMillis(200);
   private static final Duration SEAL_WAIT = Duration.ofSeconds(10);
 
   private final boolean viaStream;
-  private final InMemoryJobs jobs = new InMemoryJobs();
+  private final Jobs jobs;
   private final CountingChunks chunks;
-  private final AvailabilityCheck availability;
   private final InMemoryStream stream;
   private final List<Host> hosts = new ArrayList<>();
   private final List<InMemoryStreamConsumer> workers = new ArrayList<>();
@@ -80,7 +81,6 @@ final class ChunkedRun extends ArchitectureRun {
     super(viaStream ? "spillway" : "direct-chunked", scenario, schedule, start);
     this.viaStream = viaStream;
     this.chunks = new CountingChunks(InMemoryChunks.keysOnly(table, clock));
-    this.availability = new AvailabilityCheck(jobs, chunks, clock);
     ChunkStream target;
     if (viaStream) {
       StreamLimits limits = StreamLimits.kinesis(scenario.stream.shards).withRetention(hours(scenario.stream.retentionHours));
@@ -98,21 +98,27 @@ final class ChunkedRun extends ArchitectureRun {
         .withBackpressure(PublisherSettings.Backpressure.FAIL_FAST, Duration.ZERO);
     ChunkAssembler.Settings assembler = new ChunkAssembler.Settings(0.96, 0.85, 256 * 1024 * 1024,
         Duration.ofMillis(Math.round(scenario.producers.lingerSeconds * 1000)));
+    IngestSettings ingest = new IngestSettings(scenario.consumers.writeUnitsPerSecondPerWorker, 8, Duration.ofMillis(25),
+        Duration.ofSeconds(2), false);
+    SpillwayConfig config = SpillwayConfig.defaults().withPublisher(publisher).withAssembler(assembler).withSealTimeout(SEAL_WAIT)
+        .withIngest(ingest).withConsumerBatchRecords(scenario.consumers.maxRecords)
+        // the availability check's own defaults (quiet for 30 s, recounts at most an hour apart); the run never sweeps
+        .withAvailabilitySweep(Duration.ofSeconds(15), Duration.ofHours(1));
+    // no retention for the check: the run marks a job INCOMPLETE itself, as the stream reports each lost record
+    InMemoryWorld world = InMemoryWorld.factory().create(config, clock, new ModelledCodec(), chunks, target, Optional.ofNullable(stream),
+        new StreamRetention(Optional.empty()));
+    this.jobs = world.jobs();
     for (int h = 0; h < scenario.producers.hosts; h++) {
-      java.util.SplittableRandom jitter = new java.util.SplittableRandom(scenario.seed * 31 + h);
-      ChunkPublisher p = new ChunkPublisher(target, clock, publisher, jitter::nextDouble);
-      hosts.add(new Host(new IntakeService(jobs, new SequentialJobIds("h" + h), clock, p, new ModelledCodec(), assembler, availability,
-          SEAL_WAIT), p));
+      InMemoryProcess host = world.processes().create(new InMemoryProcess.Identity("h" + h, scenario.seed * 31 + h));
+      hosts.add(new Host(host.intake(), host.publisher()));
     }
     result.producerBufferBoundBytes = bound;
     if (viaStream) {
-      IngestSettings ingest = new IngestSettings(scenario.consumers.writeUnitsPerSecondPerWorker, 8, Duration.ofMillis(25),
-          Duration.ofSeconds(2), false);
       for (int w = 0; w < scenario.consumers.workers; w++) {
-        WriteRateGovernor governor = new WriteRateGovernor(clock, ingest.writeUnitsPerSecond());
-        governors.add(governor);
-        IngestService service = new IngestService(chunks, new InMemoryDeadLetters(), availability, governor, Codecs.standard(), clock, ingest);
-        workers.add(new InMemoryStreamConsumer(stream, service, scenario.consumers.maxRecords));
+        // a worker never backs off a publish: its seed is numbered after the hosts' only to keep them apart
+        InMemoryProcess worker = world.processes().create(new InMemoryProcess.Identity("w" + w, scenario.seed * 31 + scenario.producers.hosts + w));
+        workers.add(worker.consumer());
+        governors.add(worker.governor());
       }
     }
   }
