@@ -130,7 +130,7 @@ class ConsumerServiceTest {
     String run = "backlog-" + Long.toString(System.currentTimeMillis(), 36);
     // kinesis-mock keeps records 24 h: horizons that a backlog growing for two minutes can reach
     Path config = Files.writeString(home.resolve(run + ".properties"), String.join("\n",
-        "spillway.risk.watch=72h", "spillway.risk.critical=12h", "spillway.risk.window=60s", "spillway.consumer.batchRecords=2", ""));
+        "spillway.risk.watch=72h", "spillway.risk.critical=12h", "spillway.risk.window=120s", "spillway.consumer.batchRecords=2", ""));
     // chunks leave in pairs, so they arrive at an even pace rather than in 5 MB PutRecords bursts
     PublisherSettings d = PublisherSettings.defaults();
     SpillwayConfig smooth = SpillwayConfig.defaults().withPublisher(new PublisherSettings(d.maxBufferedBytes(), 2, d.batchBytes(), d.backoffBase(),
