@@ -86,8 +86,10 @@ final class Options {
   static io.spillway.bootstrap.SpillwaySettings properties(CommandSpec spec, String option, java.nio.file.Path file) {
     try {
       return io.spillway.bootstrap.SpillwaySettings.load(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw refuse(spec, option, file, "a readable properties file (there is no such file)");
     } catch (java.io.IOException e) {
-      throw refuse(spec, option, file, "a readable properties file (" + e.getClass().getSimpleName() + ")");
+      throw refuse(spec, option, file, "a readable properties file (" + e.getMessage() + ")");
     } catch (InvalidFieldException e) {
       throw new Refused(spec, option + " " + file + ": " + e.getMessage());
     }

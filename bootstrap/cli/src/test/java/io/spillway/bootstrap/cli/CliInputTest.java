@@ -149,7 +149,7 @@ class CliInputTest {
   }
 
   @Test
-  void everyCommandNamesTheFlagTheValueAndTheLimit() {
+  void everyCommandNamesTheFlagTheValueAndTheLimit() throws Exception {
     String h = home.toString();
     assertRefused(spillway("demo", "--shards", "0"), "demo", "--shards", "0", "1..10000");
     assertRefused(spillway("demo", "--wcu", "NaN"), "demo", "--wcu", "NaN", "above 0");
@@ -164,6 +164,17 @@ class CliInputTest {
     assertRefused(spillway("consume", "--retrieval", "fanout"), "consume", "--retrieval", "fanout", "[polling, efo]");
     assertRefused(spillway("consume", "--failover-seconds", "0", "--home", h), "consume", "--failover-seconds", "0", "at least 1");
     assertRefused(spillway("consume", "--workers", "0", "--home", h), "consume", "--workers", "0", "at least 1");
+    assertRefused(spillway("consume", "--workers", "65", "--home", h), "consume", "--workers", "65", "at most 64");
+    assertRefused(spillway("consume", "--metrics-port", "70000", "--home", h), "consume", "--metrics-port", "70000", "at most 65535");
+    assertRefused(spillway("consume", "--metrics-address", "no.such.host.invalid", "--home", h), "consume", "--metrics-address",
+        "no.such.host.invalid", "an address");
+    assertRefused(spillway("consume", "--cloudwatch-namespace", "Spillway", "--backend", "local", "--home", h), "consume",
+        "--cloudwatch-namespace", "Spillway", "only with --backend aws");
+    assertRefused(spillway("consume", "--config", h + "/no-such.properties", "--home", h), "consume", "--config", "no-such.properties",
+        "a readable properties file");
+    java.nio.file.Path misspelt = java.nio.file.Files.writeString(home.resolve("misspelt.properties"), "spillway.ingest.writeUnitPerSecond=100\n");
+    assertRefused(spillway("consume", "--config", misspelt.toString(), "--home", h), "consume", "--config",
+        "spillway.ingest.writeUnitPerSecond", "a known key");
     assertRefused(spillway("setup", "--retention-hours", "9000", "--home", h), "setup", "--retention-hours", "9000", "24..8760");
     assertRefused(spillway("setup", "--billing", "free"), "setup", "--billing", "free", "[on_demand, provisioned]");
     assertRefused(spillway("setup", "--write-units", "5", "--home", h), "setup", "--write-units", "5", "--billing provisioned");
