@@ -8,28 +8,64 @@ import io.spillway.domain.chunk.ChunkFormat;
 import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Capacity;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chunks in DynamoDB, one item each, laid out by {@link StoredItemLayout}: a conditional PutItem
  * ({@code attribute_not_exists(pk)}) makes a redelivery a duplicate, with the consumed capacity
  * recorded; reads Query one bucket's partition, page by page.
+ *
+ * <p>{@link #count} queries the table's KEYS_ONLY index {@value SpillwayTable#KEYS_INDEX}, which
+ * holds each item's keys only (~100 bytes an item rather than ~400 KB a chunk): counting a bucket
+ * costs about one read unit per 80 chunks. The index is eventually consistent, so a count may miss
+ * a chunk stored a moment before; the availability sweep that calls it tries again later. On a
+ * table created without the index (or while DynamoDB is still building it) the count falls back to
+ * a Query of the table itself, which reads every chunk's bytes, and says so once in the log.
  */
 public final class DynamoDbChunks implements Chunks {
+  private static final Logger log = LoggerFactory.getLogger(DynamoDbChunks.class);
+  /** How long counts go to the table before the index is tried again, once it was found missing. */
+  static final Duration INDEX_RETRY = Duration.ofMinutes(10);
+
   private final SpillwayTable table;
   private final Clock clock;
   private final Optional<Duration> timeToLive;
+  private final DoubleAdder indexWriteUnits = new DoubleAdder();
+  private final DoubleAdder countReadUnits = new DoubleAdder();
+  private final LongAdder countQueries = new LongAdder();
+  private final AtomicBoolean warnedIndexMissing = new AtomicBoolean();
+  private volatile Instant indexRetryAt = Instant.MIN;
+
+  /**
+   * Capacity this adapter consumed to keep chunks countable and to count them, as DynamoDB
+   * reported it (ReturnConsumedCapacity): the index's share of the puts, and the count queries.
+   * The chunks' own write units are in each {@link PutOutcome.Written}.
+   *
+   * @param indexWriteUnits write units the puts cost in the {@value SpillwayTable#KEYS_INDEX} index
+   * @param countReadUnits read units of every count query, through the index or the table
+   * @param countQueries count queries (pages) made
+   */
+  public record Consumed(double indexWriteUnits, double countReadUnits, long countQueries) {}
 
   /**
    * @param timeToLive when present, items carry a {@code ttl} attribute (epoch seconds) that far
@@ -53,9 +89,14 @@ public final class DynamoDbChunks implements Chunks {
           .tableName(table.name())
           .item(item)
           .conditionExpression("attribute_not_exists(" + StoredItemLayout.PARTITION_KEY + ")")
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-      double units = response.consumedCapacity() != null && response.consumedCapacity().capacityUnits() != null
-          ? response.consumedCapacity().capacityUnits()
+          .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+      ConsumedCapacity consumed = response.consumedCapacity();
+      double indexUnits = consumed == null || consumed.globalSecondaryIndexes() == null ? 0
+          : consumed.globalSecondaryIndexes().values().stream().map(Capacity::capacityUnits).filter(u -> u != null).mapToDouble(Double::doubleValue).sum();
+      indexWriteUnits.add(indexUnits);
+      // the outcome carries the table's units, what the write-rate governor budgets; the index's are recorded apart
+      double units = consumed != null && consumed.table() != null && consumed.table().capacityUnits() != null ? consumed.table().capacityUnits()
+          : consumed != null && consumed.capacityUnits() != null ? consumed.capacityUnits() - indexUnits
           : chunk.writeUnits();
       return new PutOutcome.Written(units);
     } catch (ConditionalCheckFailedException present) {
@@ -114,21 +155,75 @@ public final class DynamoDbChunks implements Chunks {
     return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(chunks, java.util.Spliterator.ORDERED), false);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Eventually consistent: read from the {@value SpillwayTable#KEYS_INDEX} index, it may lag a
+   * chunk stored a moment before (never counts one that was not stored).
+   */
   @Override
   public long count(JobId job, int bucket) {
-    QueryRequest query = QueryRequest.builder()
+    if (clock.now().isBefore(indexRetryAt)) {
+      return countInTable(job, bucket);
+    }
+    try {
+      return countInIndex(job, bucket);
+    } catch (SdkException e) {
+      if (!(e instanceof DynamoDbException d && isIndexUnreadable(d))) {
+        throw Failures.classify(table.name(), "Query (count) of index " + SpillwayTable.KEYS_INDEX + " for " + job + " bucket " + bucket, e);
+      }
+      indexRetryAt = clock.now().plus(INDEX_RETRY);
+      if (warnedIndexMissing.compareAndSet(false, true)) {
+        log.warn("Table {} has no readable index {} ({}): until it has, chunks are counted by reading them, every byte billed."
+            + " Add it (docs/dynamodb-layout.md): {}", table.name(), SpillwayTable.KEYS_INDEX, e.getMessage(), table.addKeysIndexCommand());
+      }
+      return countInTable(job, bucket);
+    }
+  }
+
+  /** The capacity consumed so far by index writes and count queries. */
+  public Consumed consumed() {
+    return new Consumed(indexWriteUnits.sum(), countReadUnits.sum(), countQueries.sum());
+  }
+
+  /** Counts a bucket's chunks in the keys-only index: ~100 bytes read per chunk, eventually consistent. */
+  long countInIndex(JobId job, int bucket) {
+    return countPages(countQuery(job, bucket).indexName(SpillwayTable.KEYS_INDEX).consistentRead(false).build());
+  }
+
+  /** Counts a bucket's chunks in the table: reads (and bills) every byte of every chunk; consistent. */
+  long countInTable(JobId job, int bucket) {
+    try {
+      return countPages(countQuery(job, bucket).consistentRead(true).build());
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "Query (count) of " + job + " bucket " + bucket, e);
+    }
+  }
+
+  private QueryRequest.Builder countQuery(JobId job, int bucket) {
+    return QueryRequest.builder()
         .tableName(table.name())
         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
         .expressionAttributeValues(Map.of(
             ":pk", AttributeValue.fromS(StoredItemLayout.partitionKey(job.value(), bucket)),
             ":prefix", AttributeValue.fromS("C#")))
         .select(Select.COUNT)
-        .consistentRead(true)
-        .build();
-    try {
-      return table.client().queryPaginator(query).stream().mapToLong(page -> page.count()).sum();
-    } catch (SdkException e) {
-      throw Failures.classify(table.name(), "Query (count) of " + job + " bucket " + bucket, e);
-    }
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+  }
+
+  private long countPages(QueryRequest query) {
+    return table.client().queryPaginator(query).stream().mapToLong(page -> {
+      countQueries.increment();
+      if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
+        countReadUnits.add(page.consumedCapacity().capacityUnits());
+      }
+      return page.count();
+    }).sum();
+  }
+
+  /** DynamoDB's answer to a query of an index the table lacks, or one it is still building (backfilling). */
+  private static boolean isIndexUnreadable(DynamoDbException e) {
+    String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null ? e.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
+    return e.statusCode() == 400 && (message.contains("specified index") || message.contains("backfilling"));
   }
 }

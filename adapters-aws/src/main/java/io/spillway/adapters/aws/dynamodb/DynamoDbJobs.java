@@ -17,7 +17,9 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +41,15 @@ public final class DynamoDbJobs implements Jobs {
   private static final Logger log = LoggerFactory.getLogger(DynamoDbJobs.class);
 
   private final SpillwayTable table;
+  private final java.util.concurrent.atomic.DoubleAdder storedCountWriteUnits = new java.util.concurrent.atomic.DoubleAdder();
 
   public DynamoDbJobs(SpillwayTable table) {
     this.table = table;
+  }
+
+  /** Write units the {@link #addStored} updates consumed so far, as DynamoDB reported them. */
+  public double storedCountWriteUnits() {
+    return storedCountWriteUnits.sum();
   }
 
   @Override
@@ -107,12 +115,17 @@ public final class DynamoDbJobs implements Jobs {
       throw new IllegalArgumentException("chunks stored cannot be negative: " + chunks);
     }
     try {
-      Map<String, AttributeValue> item = table.client().updateItem(r -> r.tableName(table.name()).key(key(id, META))
+      UpdateItemResponse response = table.client().updateItem(r -> r.tableName(table.name()).key(key(id, META))
           .updateExpression("ADD #stored :n")
           .conditionExpression("attribute_exists(pk)")
           .expressionAttributeNames(Map.of("#stored", STORED))
           .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Long.toString(chunks))))
-          .returnValues(ReturnValue.ALL_NEW)).attributes();
+          .returnValues(ReturnValue.ALL_NEW)
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+      if (response.consumedCapacity() != null && response.consumedCapacity().capacityUnits() != null) {
+        storedCountWriteUnits.add(response.consumedCapacity().capacityUnits());
+      }
+      Map<String, AttributeValue> item = response.attributes();
       return Optional.of(new StoredChunks(job(item), stored(item)));
     } catch (ConditionalCheckFailedException unknown) {
       return Optional.empty();

@@ -5,8 +5,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -15,9 +18,16 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /**
  * The one table Spillway keeps everything in (docs/dynamodb-layout.md): string partition key
  * {@code pk} and sort key {@code sk}; chunks, job records, manifests and dead letters are told
- * apart by their key prefixes.
+ * apart by their key prefixes. A KEYS_ONLY global secondary index {@value #KEYS_INDEX} with the
+ * same key schema holds ~100 bytes per item, so the availability sweep can count a bucket's chunks
+ * without reading their bytes.
  */
 public record SpillwayTable(DynamoDbClient client, String name) {
+  /**
+   * The KEYS_ONLY global secondary index over {@code pk}/{@code sk}: each item's keys only, read
+   * by {@link DynamoDbChunks#count} (eventually consistent).
+   */
+  public static final String KEYS_INDEX = "keys";
 
   /** How the table is billed when Spillway creates it. */
   public sealed interface Billing {
@@ -41,18 +51,40 @@ public record SpillwayTable(DynamoDbClient client, String name) {
         .keySchema(
             KeySchemaElement.builder().attributeName(StoredItemLayout.PARTITION_KEY).keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName(StoredItemLayout.SORT_KEY).keyType(KeyType.RANGE).build());
+    GlobalSecondaryIndex.Builder index = GlobalSecondaryIndex.builder()
+        .indexName(KEYS_INDEX)
+        .keySchema(
+            KeySchemaElement.builder().attributeName(StoredItemLayout.PARTITION_KEY).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(StoredItemLayout.SORT_KEY).keyType(KeyType.RANGE).build())
+        .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build());
     if (billing instanceof Billing.Provisioned p) {
-      request.billingMode(BillingMode.PROVISIONED)
-          .provisionedThroughput(ProvisionedThroughput.builder().readCapacityUnits(p.readUnits()).writeCapacityUnits(p.writeUnits()).build());
+      ProvisionedThroughput units = ProvisionedThroughput.builder().readCapacityUnits(p.readUnits()).writeCapacityUnits(p.writeUnits()).build();
+      // the index takes one small write per item written: the table's units are ample (it never throttles the table's puts)
+      request.billingMode(BillingMode.PROVISIONED).provisionedThroughput(units);
+      index.provisionedThroughput(units);
     } else {
       request.billingMode(BillingMode.PAY_PER_REQUEST);
     }
+    request.globalSecondaryIndexes(index.build());
     try {
       client.createTable(request.build());
     } catch (ResourceInUseException createdMeanwhile) {
       // another process created it first: fine
     }
     client.waiter().waitUntilTableExists(r -> r.tableName(name));
+  }
+
+  /**
+   * The AWS CLI command that adds the {@value #KEYS_INDEX} index to this table when it was created
+   * without it (on-demand billing; a provisioned table also needs {@code ProvisionedThroughput} in
+   * the {@code Create}). DynamoDB builds the index from the items already there.
+   */
+  public String addKeysIndexCommand() {
+    return "aws dynamodb update-table --table-name " + name
+        + " --attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=S"
+        + " --global-secondary-index-updates '[{\"Create\":{\"IndexName\":\"" + KEYS_INDEX + "\","
+        + "\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],"
+        + "\"Projection\":{\"ProjectionType\":\"KEYS_ONLY\"}}}]'";
   }
 
   public boolean exists() {
