@@ -59,7 +59,8 @@ public record SpillwayTable(DynamoDbClient client, String name) {
         .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build());
     if (billing instanceof Billing.Provisioned p) {
       ProvisionedThroughput units = ProvisionedThroughput.builder().readCapacityUnits(p.readUnits()).writeCapacityUnits(p.writeUnits()).build();
-      // the index takes one small write per item written: the table's units are ample (it never throttles the table's puts)
+      // the index takes one ~1-unit write per item the table takes (~400 units for a chunk): the table's units are ample,
+      // so the index cannot throttle the puts (an index short of write units would)
       request.billingMode(BillingMode.PROVISIONED).provisionedThroughput(units);
       index.provisionedThroughput(units);
     } else {

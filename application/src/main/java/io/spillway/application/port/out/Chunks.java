@@ -20,6 +20,10 @@ public interface Chunks {
    */
   Stream<Chunk> read(JobId job, int bucket, Optional<String> group);
 
-  /** How many chunks of the job are stored in the bucket. */
+  /**
+   * How many chunks of the job are stored in the bucket, at a cost that does not grow with the
+   * chunks' bytes. May be eventually consistent: a chunk stored a moment before may not be counted
+   * yet, but a chunk that was never stored never is.
+   */
   long count(JobId job, int bucket);
 }
