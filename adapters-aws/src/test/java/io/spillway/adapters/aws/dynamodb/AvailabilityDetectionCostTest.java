@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
@@ -100,6 +101,21 @@ class AvailabilityDetectionCostTest {
         tableReadUnits, 100 * tableReadUnits / jobWriteUnits, tableReadUnits / recount.countReadUnits(), recount.countReadUnits());
     assertThat(countedInTable).isEqualTo(CHUNKS);
     assertThat(tableReadUnits).as("the table's count reads the chunks' bytes").isGreaterThan(100 * recount.countReadUnits());
+  }
+
+  @Test
+  void aProvisionedTableGetsTheKeysIndexWithTheTablesUnits() {
+    SpillwayTable table = new SpillwayTable(LocalStandIns.dynamo(), "spillway-test-provisioned-" + System.nanoTime());
+    table.createIfAbsent(new SpillwayTable.Billing.Provisioned(7, 11));
+
+    var index = table.client().describeTable(r -> r.tableName(table.name())).table().globalSecondaryIndexes();
+    assertThat(index).singleElement().satisfies(i -> {
+      assertThat(i.indexName()).isEqualTo(SpillwayTable.KEYS_INDEX);
+      assertThat(i.keySchema()).extracting(k -> k.attributeName() + ":" + k.keyType()).containsExactly("pk:HASH", "sk:RANGE");
+      assertThat(i.projection().projectionType()).isEqualTo(ProjectionType.KEYS_ONLY);
+      assertThat(i.provisionedThroughput().readCapacityUnits()).isEqualTo(7);
+      assertThat(i.provisionedThroughput().writeCapacityUnits()).isEqualTo(11);
+    });
   }
 
   @Test
