@@ -38,8 +38,21 @@ public record SpillwayTable(DynamoDbClient client, String name) {
     record Provisioned(long readUnits, long writeUnits) implements Billing {}
   }
 
-  /** Creates the table unless it exists (safe to run twice); waits until it is active. */
+  /** Creates the table, with its {@value #KEYS_INDEX} index, unless it exists (safe to run twice); waits until it is active. */
   public void createIfAbsent(Billing billing) {
+    create(billing, true);
+  }
+
+  /**
+   * Creates a plain table of the same key schema, without the {@value #KEYS_INDEX} index, unless
+   * it exists: for comparisons (one item per event) that must not pay for an index Spillway's
+   * availability needs and they do not.
+   */
+  public void createWithoutKeysIndexIfAbsent(Billing billing) {
+    create(billing, false);
+  }
+
+  private void create(Billing billing, boolean withKeysIndex) {
     if (exists()) {
       return;
     }
@@ -66,7 +79,9 @@ public record SpillwayTable(DynamoDbClient client, String name) {
     } else {
       request.billingMode(BillingMode.PAY_PER_REQUEST);
     }
-    request.globalSecondaryIndexes(index.build());
+    if (withKeysIndex) {
+      request.globalSecondaryIndexes(index.build());
+    }
     try {
       client.createTable(request.build());
     } catch (ResourceInUseException createdMeanwhile) {
