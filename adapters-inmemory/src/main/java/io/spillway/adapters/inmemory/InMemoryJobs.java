@@ -6,7 +6,9 @@ import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.Manifest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,9 +93,15 @@ public final class InMemoryJobs implements Jobs {
   }
 
   @Override
-  public List<Job> list() {
-    List<Job> all = new ArrayList<>(jobs.values());
-    all.sort((a, b) -> a.id().compareTo(b.id()));
-    return all;
+  public List<Job> opened(Instant from, Instant to) {
+    Jobs.checkWindow(from, to);
+    List<Job> listed = new ArrayList<>();
+    for (Job job : jobs.values()) {
+      if (!job.openedAt().isBefore(from) && job.openedAt().isBefore(to)) {
+        listed.add(job);
+      }
+    }
+    listed.sort(Comparator.comparing(Job::openedAt).thenComparing(Job::id));
+    return listed;
   }
 }

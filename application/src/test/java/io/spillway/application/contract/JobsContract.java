@@ -10,6 +10,7 @@ import io.spillway.domain.job.JobClass;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.Manifest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,11 @@ public abstract class JobsContract {
 
   static Job submitted(String id) {
     return Job.submitted(JobId.of(id), "nightly " + id, JobClass.STANDARD, 16, T0);
+  }
+
+  /** Every job the tests open: they are all opened within a day of T0. */
+  static List<Job> listed(Jobs jobs) {
+    return jobs.opened(T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)));
   }
 
   static Manifest manifest(JobId job, long chunks, long checksum) {
@@ -64,7 +70,7 @@ public abstract class JobsContract {
     assertThat(jobs.create(first)).isFalse();
 
     assertThat(jobs.find(first.id())).contains(first);
-    assertThat(jobs.list()).containsExactly(first);
+    assertThat(listed(jobs)).containsExactly(first);
   }
 
   @Test
@@ -131,7 +137,7 @@ public abstract class JobsContract {
     assertThat(jobs.replace(ghost, ghost.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1)))).isFalse();
 
     assertThat(jobs.find(ghost.id())).isEmpty();
-    assertThat(jobs.list()).isEmpty();
+    assertThat(listed(jobs)).isEmpty();
   }
 
   @Test
@@ -184,9 +190,9 @@ public abstract class JobsContract {
   }
 
   @Test
-  void theListHoldsEveryJobInIdOrderWithItsLatestState() {
+  void jobsOpenedAtOneInstantAreListedInIdOrderWithTheirLatestState() {
     Jobs jobs = newJobs();
-    assertThat(jobs.list()).isEmpty();
+    assertThat(listed(jobs)).isEmpty();
     List<String> ids = List.of("job-b", "job-A", "job-a", "job-10", "job-9", "job-a.1", "job-_");
     for (String id : ids) {
       jobs.create(submitted(id));
@@ -195,10 +201,40 @@ public abstract class JobsContract {
     Job producing = a.transitionTo(JobStatus.PRODUCING, T0.plusSeconds(1));
     jobs.replace(a, producing);
 
-    List<Job> listed = jobs.list();
+    List<Job> listed = listed(jobs);
 
     assertThat(listed).extracting(j -> j.id().value()).containsExactly("job-10", "job-9", "job-A", "job-_", "job-a", "job-a.1", "job-b");
     assertThat(listed).contains(producing).doesNotContain(a);
+  }
+
+  @Test
+  void theListHoldsTheJobsOpenedInTheWindowOldestFirstAcrossDays() {
+    Jobs jobs = newJobs();
+    Instant midnight = Instant.parse("2025-06-02T00:00:00Z");
+    Job lastDay = opened("job-z-before", midnight.minusMillis(1));
+    Job atMidnight = opened("job-a-midnight", midnight);
+    Job nextDay = opened("job-m-next", midnight.plus(Duration.ofHours(30)));
+    Job weekLater = opened("job-c-week", midnight.plus(Duration.ofDays(7)));
+    Job outside = opened("job-b-outside", midnight.plus(Duration.ofDays(9)));
+    List.of(outside, weekLater, nextDay, atMidnight, lastDay).forEach(jobs::create);
+
+    assertThat(jobs.opened(midnight.minusSeconds(1), midnight.plus(Duration.ofDays(8))))
+        .containsExactly(lastDay, atMidnight, nextDay, weekLater);
+    assertThat(jobs.opened(midnight, weekLater.openedAt())).as("from inclusive, to exclusive").containsExactly(atMidnight, nextDay);
+    assertThat(jobs.opened(midnight.plusSeconds(1), nextDay.openedAt())).isEmpty();
+  }
+
+  @Test
+  void aWindowThatEndsBeforeItStartsOrIsTooLongIsRefused() {
+    Jobs jobs = newJobs();
+
+    assertThatThrownBy(() -> jobs.opened(T0, T0.minusMillis(1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> jobs.opened(T0, T0.plus(Duration.ofDays(Jobs.MAX_WINDOW_DAYS + 1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(Jobs.MAX_WINDOW_DAYS + " days");
+  }
+
+  private static Job opened(String id, Instant at) {
+    return Job.submitted(JobId.of(id), "job " + id, JobClass.STANDARD, 4, at);
   }
 
   @Test
@@ -222,7 +258,7 @@ public abstract class JobsContract {
 
     assertThat(jobs.progress(JobId.of("job-ghost"))).isEmpty();
     assertThat(jobs.find(JobId.of("job-ghost"))).isEmpty();
-    assertThat(jobs.list()).isEmpty();
+    assertThat(listed(jobs)).isEmpty();
   }
 
   @Test
@@ -306,7 +342,7 @@ public abstract class JobsContract {
     jobs.replace(aSealed, aSealed.transitionTo(JobStatus.AVAILABLE, T0.plusSeconds(2)));
     jobs.replace(bSealed, bSealed.transitionTo(JobStatus.INCOMPLETE, T0.plusSeconds(2)));
     assertThat(jobs.sealed()).isEmpty();
-    assertThat(jobs.list()).extracting(Job::id).containsExactly(a.id(), b.id(), c.id());
+    assertThat(listed(jobs)).extracting(Job::id).containsExactly(a.id(), b.id(), c.id());
   }
 
   @Test

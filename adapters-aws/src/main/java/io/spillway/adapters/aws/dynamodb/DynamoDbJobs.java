@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Spillway table. Status moves are conditional updates on the status read before, so two
  * consumers racing to mark a job AVAILABLE cannot both win, and a stale writer changes nothing.
  * The job record also holds the count of its chunks stored (an atomic {@code ADD} from every
- * consumer), and the jobs SEALED now are listed under {@code pk = SEALED} for the completion sweep.
+ * consumer), the jobs SEALED now are listed under {@code pk = SEALED} for the completion sweep, and
+ * every job has an entry in the partition of the day it was opened ({@code pk = OPENED#yyyy-mm-dd}),
+ * so operators list jobs by time with one Query per day and never a Scan.
  */
 public final class DynamoDbJobs implements Jobs {
   static final String JOB_PREFIX = "JOB#";
@@ -36,6 +38,10 @@ public final class DynamoDbJobs implements Jobs {
   static final String MANIFEST = "MANIFEST";
   /** The partition listing the jobs SEALED now, one item per job ({@code sk} = job id). */
   static final String SEALED_PARTITION = "SEALED";
+  /** The partitions listing the jobs opened on one UTC day ({@code pk = OPENED#yyyy-mm-dd}, {@code sk} = epoch millis#id). */
+  static final String OPENED_PREFIX = "OPENED#";
+  /** The most job records one BatchGetItem reads. */
+  private static final int BATCH_GET = 100;
   /** The job record's count of stored chunks, added to by every consumer. */
   static final String STORED = "storedChunks";
   private static final Logger log = LoggerFactory.getLogger(DynamoDbJobs.class);
@@ -54,6 +60,9 @@ public final class DynamoDbJobs implements Jobs {
 
   @Override
   public boolean create(Job job) {
+    // listed before the job exists, so a listing never misses a job; a refused create leaves an entry that
+    // points at the job already there, and listing keeps only entries that agree with the job they point at
+    putOpenedEntry(job);
     try {
       table.client().putItem(r -> r.tableName(table.name()).item(jobItem(job)).conditionExpression("attribute_not_exists(pk)"));
       return true;
@@ -222,19 +231,91 @@ public final class DynamoDbJobs implements Jobs {
   }
 
   @Override
-  public List<Job> list() {
-    List<Job> jobs = new ArrayList<>();
-    try {
-      table.client().scanPaginator(r -> r.tableName(table.name())
-              .filterExpression("sk = :meta AND begins_with(pk, :prefix)")
-              .expressionAttributeValues(Map.of(":meta", AttributeValue.fromS(META), ":prefix", AttributeValue.fromS(JOB_PREFIX)))
-              .consistentRead(true))
-          .items().forEach(item -> jobs.add(job(item)));
-    } catch (SdkException e) {
-      throw Failures.classify(table.name(), "Scan of jobs", e);
+  public List<Job> opened(Instant from, Instant to) {
+    Jobs.checkWindow(from, to);
+    java.util.LinkedHashSet<JobId> ids = new java.util.LinkedHashSet<>();
+    java.time.LocalDate last = to.atOffset(java.time.ZoneOffset.UTC).toLocalDate();
+    for (java.time.LocalDate day = from.atOffset(java.time.ZoneOffset.UTC).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+      String pk = OPENED_PREFIX + day;
+      try {
+        table.client().queryPaginator(r -> r.tableName(table.name())
+                .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk),
+                    ":lo", AttributeValue.fromS(millis(from.toEpochMilli())), ":hi", AttributeValue.fromS(millis(to.toEpochMilli()) + "$")))
+                .consistentRead(true))
+            .items().forEach(item -> {
+              String sk = item.get("sk").s();
+              ids.add(new JobId(sk.substring(sk.indexOf('#') + 1)));
+            });
+      } catch (SdkException e) {
+        throw Failures.classify(table.name(), "Query of the jobs opened on " + day, e);
+      }
     }
-    jobs.sort(Comparator.comparing(Job::id));
+    List<Job> jobs = new ArrayList<>();
+    for (Job job : batchGet(new ArrayList<>(ids))) {
+      if (!job.openedAt().isBefore(from) && job.openedAt().isBefore(to)) {
+        jobs.add(job);
+      }
+    }
+    jobs.sort(Comparator.comparing(Job::openedAt).thenComparing(Job::id));
     return jobs;
+  }
+
+  /** The job records of these ids (those that exist), read consistently, 100 per BatchGetItem. */
+  private List<Job> batchGet(List<JobId> ids) {
+    List<Job> found = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += BATCH_GET) {
+      List<Map<String, AttributeValue>> keys = new ArrayList<>();
+      for (JobId id : ids.subList(from, Math.min(ids.size(), from + BATCH_GET))) {
+        keys.add(key(id, META));
+      }
+      Map<String, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes> request =
+          Map.of(table.name(), software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+      for (int attempt = 0; !request.isEmpty(); attempt++) {
+        if (attempt == 8) {
+          throw new io.spillway.application.port.out.RetryableStoreException(
+              "BatchGetItem of job records on DynamoDB table " + table.name() + " left keys unprocessed after 8 attempts", null);
+        }
+        if (attempt > 0) {
+          pause(Math.min(1_000L, 25L << attempt));
+        }
+        var current = request;
+        try {
+          var response = table.client().batchGetItem(r -> r.requestItems(current));
+          response.responses().getOrDefault(table.name(), List.of()).forEach(item -> found.add(job(item)));
+          request = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), "BatchGetItem of job records", e);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.spillway.application.port.out.RetryableStoreException("interrupted while listing jobs", e);
+    }
+  }
+
+  private void putOpenedEntry(Job job) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(OPENED_PREFIX + job.openedAt().atOffset(java.time.ZoneOffset.UTC).toLocalDate()));
+    item.put("sk", AttributeValue.fromS(millis(job.openedAt().toEpochMilli()) + "#" + job.id().value()));
+    try {
+      table.client().putItem(r -> r.tableName(table.name()).item(item));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "PutItem of the listing entry of job " + job.id(), e);
+    }
+  }
+
+  /** Epoch milliseconds as 20 digits that sort as the instants do, before 1970 too (the sign bit flipped, read unsigned). */
+  static String millis(long epochMilli) {
+    String digits = Long.toUnsignedString(epochMilli ^ Long.MIN_VALUE);
+    return "0".repeat(20 - digits.length()) + digits;
   }
 
   private Optional<Map<String, AttributeValue>> get(JobId id, String sortKey) {

@@ -278,8 +278,8 @@ class IncompleteProperties {
       }
 
       @Override
-      public List<Job> list() {
-        return jobs.list();
+      public List<Job> opened(java.time.Instant from, java.time.Instant to) {
+        return jobs.opened(from, to);
       }
     };
 

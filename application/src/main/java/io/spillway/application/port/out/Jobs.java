@@ -3,6 +3,7 @@ package io.spillway.application.port.out;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.manifest.Manifest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,6 +43,27 @@ public interface Jobs {
    */
   List<JobId> sealed();
 
-  /** Every job known, in id order (for operators and reports; not for hot paths). */
-  List<Job> list();
+  /**
+   * The jobs opened in {@code [from, to)}, oldest first (ties in id order), each as it stands now.
+   * For operators and reports: it reads a few small items per job and never the chunks, but it
+   * grows with the jobs in the window, so callers keep windows bounded (the command line's
+   * {@code --since} takes at most {@value #MAX_WINDOW_DAYS} days).
+   *
+   * @throws IllegalArgumentException when {@code to} is before {@code from} or the window is longer
+   *     than {@value #MAX_WINDOW_DAYS} days
+   */
+  List<Job> opened(Instant from, Instant to);
+
+  /** The longest window {@link #opened} lists: a store may keep one small partition per day. */
+  int MAX_WINDOW_DAYS = 400;
+
+  /** Refuses a window {@link #opened} does not take; adapters call it first. */
+  static void checkWindow(Instant from, Instant to) {
+    if (to.isBefore(from)) {
+      throw new IllegalArgumentException("the window ends (" + to + ") before it starts (" + from + ")");
+    }
+    if (java.time.Duration.between(from, to).compareTo(java.time.Duration.ofDays(MAX_WINDOW_DAYS)) > 0) {
+      throw new IllegalArgumentException("a window of at most " + MAX_WINDOW_DAYS + " days, not " + from + " to " + to);
+    }
+  }
 }

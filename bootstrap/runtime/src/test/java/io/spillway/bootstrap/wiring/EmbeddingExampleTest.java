@@ -42,8 +42,10 @@ class EmbeddingExampleTest {
     InMemorySpillway b = InMemorySpillway.create(SpillwayConfig.defaults(), ManualClock.atEpochDay());
     a.intake().open(OpenJob.named("only in a", JobClass.STANDARD, 1));
 
-    assertThat(a.jobs().list()).hasSize(1);
-    assertThat(b.jobs().list()).isEmpty();
+    java.time.Instant from = java.time.Instant.EPOCH;
+    java.time.Instant to = from.plus(java.time.Duration.ofDays(1));
+    assertThat(a.jobs().opened(from, to)).hasSize(1);
+    assertThat(b.jobs().opened(from, to)).isEmpty();
     assertThat(a.intake()).isSameAs(a.intake());
   }
 }
