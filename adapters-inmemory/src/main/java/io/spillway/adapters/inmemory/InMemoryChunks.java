@@ -1,6 +1,8 @@
 package io.spillway.adapters.inmemory;
 
 import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.StoredItem;
+import io.spillway.domain.chunk.ChunkId;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PutOutcome;
 import io.spillway.domain.chunk.Chunk;
@@ -123,6 +125,31 @@ public final class InMemoryChunks implements Chunks {
   public synchronized long count(JobId job, int bucket) {
     NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(job.value(), bucket));
     return partition == null ? 0 : partition.size();
+  }
+
+  @Override
+  public Stream<StoredItem> items(JobId job, int bucket) {
+    if (!keepRecords) {
+      throw new IllegalStateException("this table keeps keys and sizes only (a simulation's); chunks cannot be read back");
+    }
+    String pk = StoredItemLayout.partitionKey(job.value(), bucket);
+    List<StoredItem> items = new ArrayList<>();
+    synchronized (this) {
+      NavigableMap<String, byte[]> partition = partitions.get(pk);
+      if (partition == null) {
+        return Stream.empty();
+      }
+      partition.forEach((sk, record) -> items.add(new StoredItem(pk, sk, record.clone())));
+    }
+    return items.stream();
+  }
+
+  /** Deletes a stored item (tests of chunks missing at rest). */
+  public synchronized void remove(ChunkId id) {
+    NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(id));
+    if (partition != null && partition.remove(StoredItemLayout.sortKey(id)) != null) {
+      written--;
+    }
   }
 
   /** Replaces a stored record's bytes (tests of corruption at rest). */

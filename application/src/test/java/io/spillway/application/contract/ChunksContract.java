@@ -14,6 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.PutOutcome;
+import io.spillway.application.port.out.StoredItem;
+import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.job.JobId;
 import java.util.ArrayList;
@@ -263,6 +265,31 @@ public abstract class ChunksContract {
   }
 
   @Test
+  void itemsOfABucketAreItsChunksUnparsedUnderTheirKeysInSortKeyOrder() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = new ArrayList<>(ContractFixtures.jobChunks());
+    all.addAll(ContractFixtures.otherJobChunks());
+    putAll(chunks, shuffled(all));
+
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      List<Chunk> expected = ContractFixtures.inBucket(ContractFixtures.jobChunks(), bucket);
+      List<StoredItem> items;
+      try (Stream<StoredItem> s = chunks.items(JOB, bucket)) {
+        items = s.toList();
+      }
+      assertThat(items).as("bucket %d", bucket).extracting(StoredItem::sortKey)
+          .containsExactlyElementsOf(expected.stream().map(c -> StoredItemLayout.sortKey(c.id())).toList());
+      assertThat(items).extracting(StoredItem::partitionKey).containsOnly(StoredItemLayout.partitionKey(JOB.value(), bucket));
+      for (int i = 0; i < items.size(); i++) {
+        assertThat(items.get(i).record()).isEqualTo(expected.get(i).record());
+      }
+    }
+    try (Stream<StoredItem> s = chunks.items(JobId.of("job-unknown"), 0)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
   void aBucketLargerThanOneQueryPageReadsBackWhole() {
     Chunks chunks = newChunks();
     List<Chunk> big = ContractFixtures.bigChunks();
@@ -272,6 +299,9 @@ public abstract class ChunksContract {
     assertThat(read(chunks, BIG_JOB, 0, Optional.empty())).containsExactlyElementsOf(ContractFixtures.inBucket(big, 0));
     assertThat(read(chunks, BIG_JOB, 0, Optional.of("big"))).containsExactlyElementsOf(ContractFixtures.inBucket(big, 0));
     assertThat(chunks.count(BIG_JOB, 0)).isEqualTo(big.size());
+    try (Stream<StoredItem> items = chunks.items(BIG_JOB, 0)) {
+      assertThat(items.count()).as("items across pages").isEqualTo(big.size());
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.spillway.adapters.aws.dynamodb;
 
 import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.StoredItem;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PutOutcome;
 import io.spillway.domain.chunk.Chunk;
@@ -153,6 +154,48 @@ public final class DynamoDbChunks implements Chunks {
       }
     };
     return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(chunks, java.util.Spliterator.ORDERED), false);
+  }
+
+  @Override
+  public Stream<StoredItem> items(JobId job, int bucket) {
+    String pk = StoredItemLayout.partitionKey(job.value(), bucket);
+    QueryRequest query = QueryRequest.builder()
+        .tableName(table.name())
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk), ":prefix", AttributeValue.fromS("C#")))
+        .consistentRead(true)
+        .build();
+    String action = "Query of " + job + " bucket " + bucket;
+    java.util.Iterator<Map<String, AttributeValue>> pages;
+    try {
+      pages = table.client().queryPaginator(query).items().iterator();
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), action, e);
+    }
+    java.util.Iterator<StoredItem> items = new java.util.Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return pages.hasNext();
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), action, e);
+        }
+      }
+
+      @Override
+      public StoredItem next() {
+        try {
+          Map<String, AttributeValue> item = pages.next();
+          AttributeValue record = item.get(StoredItemLayout.CHUNK);
+          // an item without its record attribute is damaged too: hand it on empty, for the check to name
+          byte[] bytes = record == null || record.b() == null ? new byte[0] : record.b().asByteArray();
+          return new StoredItem(item.get("pk").s(), item.get("sk").s(), bytes);
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), action, e);
+        }
+      }
+    };
+    return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(items, java.util.Spliterator.ORDERED), false);
   }
 
   /**

@@ -26,4 +26,11 @@ public interface Chunks {
    * yet, but a chunk that was never stored never is.
    */
   long count(JobId job, int bucket);
+
+  /**
+   * Every item of one bucket of a job as stored, in sort-key order, without parsing or verifying
+   * its record: what a re-verification reads, so that a damaged item is reported by its key instead
+   * of failing the read. Paged lazily; close the stream.
+   */
+  Stream<StoredItem> items(JobId job, int bucket);
 }

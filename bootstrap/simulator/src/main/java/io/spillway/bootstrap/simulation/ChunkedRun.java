@@ -381,6 +381,11 @@ final class ChunkedRun extends ArchitectureRun {
     public long count(JobId job, int bucket) {
       return delegate.count(job, bucket);
     }
+
+    @Override
+    public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
+      return delegate.items(job, bucket);
+    }
   }
 
   /** PutRecords with the latency fault and the PUT payload units Kinesis bills (25 KB each, per record). */
