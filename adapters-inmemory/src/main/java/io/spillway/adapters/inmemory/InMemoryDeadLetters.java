@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Dead letters kept in arrival order, one per stream position. */
 public final class InMemoryDeadLetters implements DeadLetters {
@@ -14,7 +15,7 @@ public final class InMemoryDeadLetters implements DeadLetters {
   @Override
   public synchronized void add(DeadLetter letter) {
     // copies in and out, as a real store keeps its own bytes
-    letters.putIfAbsent(letter.source() + "\u0000" + letter.position(), copy(letter));
+    letters.putIfAbsent(key(letter.source(), letter.position()), copy(letter));
   }
 
   @Override
@@ -34,5 +35,24 @@ public final class InMemoryDeadLetters implements DeadLetters {
   @Override
   public synchronized long count() {
     return letters.size();
+  }
+
+  @Override
+  public synchronized Optional<DeadLetter> find(String source, String position) {
+    return Optional.ofNullable(letters.get(key(source, position))).map(InMemoryDeadLetters::copy);
+  }
+
+  @Override
+  public synchronized boolean replace(DeadLetter letter) {
+    return letters.replace(key(letter.source(), letter.position()), copy(letter)) != null;
+  }
+
+  @Override
+  public synchronized boolean remove(String source, String position) {
+    return letters.remove(key(source, position)) != null;
+  }
+
+  private static String key(String source, String position) {
+    return source + "\u0000" + position;
   }
 }

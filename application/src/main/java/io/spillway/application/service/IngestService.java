@@ -149,6 +149,58 @@ public final class IngestService implements Ingest {
     return new IngestResult(Optional.ofNullable(checkpoint), durable, w, d, dl, t, records.size() - durable, wcu);
   }
 
+  /** What one record handed in again came to (see {@link #retry}). */
+  public sealed interface Retried {
+    /** Its chunk is in the table now: {@code firstWrite} when this call stored it, false when it was there already. */
+    record Stored(String chunkId, boolean firstWrite) implements Retried {}
+
+    /** The record is still poison, for this reason; nothing was stored. */
+    record StillPoison(String reason, String detail) implements Retried {}
+
+    /** It could not be handled now (the table throttled or did not answer); try again later. */
+    record NotNow(String why) implements Retried {}
+  }
+
+  /**
+   * Hands one record in again, as the consumer would, but says what it came to instead of
+   * dead-lettering it: for replaying a dead letter once its cause is fixed. A chunk stored here is
+   * counted toward its job like any other, so the job becomes AVAILABLE if it was the last one.
+   *
+   * @throws PermanentStoreException when the store fails in a way no retry fixes
+   */
+  public Retried retry(StreamRecord record) {
+    Chunk chunk;
+    try {
+      chunk = examine(record);
+    } catch (CorruptChunkException e) {
+      return new Retried.StillPoison(e.reason().name(), e.getMessage());
+    } catch (RetryableStoreException e) {
+      return new Retried.NotNow(e.getMessage());
+    }
+    if (chunk == null) {
+      return new Retried.StillPoison(DeadLetter.UNKNOWN_JOB, "no job record for the job of this chunk in the table");
+    }
+    Attempts attempts = put(chunk);
+    throttled.add(attempts.throttled());
+    PutOutcome outcome = attempts.outcome();
+    if (outcome instanceof PutOutcome.Refused refused) {
+      return new Retried.StillPoison(refused.reason(), refused.detail());
+    }
+    if (outcome instanceof PutOutcome.Written wr) {
+      written.increment();
+      eventsWritten.add(chunk.eventCount());
+      writeUnits.add(wr.writeUnits());
+      count(chunk.id().jobId(), 1);
+      return new Retried.Stored(chunk.id().toString(), true);
+    }
+    if (outcome instanceof PutOutcome.AlreadyPresent ap) {
+      duplicates.increment();
+      writeUnits.add(ap.writeUnits());
+      return new Retried.Stored(chunk.id().toString(), false);
+    }
+    return new Retried.NotNow(String.valueOf(outcome));
+  }
+
   /**
    * The record's chunk, verified; null when its job has no record.
    *

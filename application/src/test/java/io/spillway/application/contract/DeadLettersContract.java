@@ -174,4 +174,56 @@ public abstract class DeadLettersContract {
     assertThat(listed.truncated()).isFalse();
     assertThat(listed).isEqualTo(letter);
   }
+
+  @Test
+  void aLetterIsFoundByItsSourceAndPositionAndNotByAnother() {
+    DeadLetters store = newDeadLetters();
+    List<DeadLetter> all = letters(4);
+    all.forEach(store::add);
+
+    assertThat(store.find(all.get(2).source(), all.get(2).position())).contains(all.get(2));
+    assertThat(store.find(all.get(2).source(), all.get(3).position())).isEmpty();
+    assertThat(store.find("shardId-999", all.get(2).position())).isEmpty();
+  }
+
+  @Test
+  void aReplacedLetterKeepsItsPlaceAndCarriesItsNewReason() {
+    DeadLetters store = newDeadLetters();
+    List<DeadLetter> all = letters(3);
+    all.forEach(store::add);
+    DeadLetter again = all.get(1).replayedAgain("MALFORMED", "still not a chunk", T0.plusSeconds(3_600));
+
+    assertThat(store.replace(again)).isTrue();
+
+    assertThat(store.find(again.source(), again.position())).contains(again);
+    assertThat(store.list(10)).containsExactly(all.get(0), again, all.get(2));
+    assertThat(again.detail()).startsWith("replayed " + T0.plusSeconds(3_600) + ": MALFORMED: still not a chunk")
+        .contains("CHECKSUM_MISMATCH: " + all.get(1).detail());
+    assertThat(store.count()).isEqualTo(3);
+  }
+
+  @Test
+  void replacingALetterThatIsNotThereWritesNothing() {
+    DeadLetters store = newDeadLetters();
+    DeadLetter absent = letter("shardId-000000000000", "00000000000000000042", 42);
+
+    assertThat(store.replace(absent)).isFalse();
+
+    assertThat(store.count()).isZero();
+    assertThat(store.find(absent.source(), absent.position())).isEmpty();
+  }
+
+  @Test
+  void aRemovedLetterIsGoneAndRemovingItAgainSaysSo() {
+    DeadLetters store = newDeadLetters();
+    List<DeadLetter> all = letters(3);
+    all.forEach(store::add);
+
+    assertThat(store.remove(all.get(0).source(), all.get(0).position())).isTrue();
+    assertThat(store.remove(all.get(0).source(), all.get(0).position())).isFalse();
+
+    assertThat(store.find(all.get(0).source(), all.get(0).position())).isEmpty();
+    assertThat(store.list(10)).containsExactly(all.get(1), all.get(2));
+    assertThat(store.count()).isEqualTo(2);
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,18 +33,7 @@ public final class DynamoDbDeadLetters implements DeadLetters {
 
   @Override
   public void add(DeadLetter letter) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    item.put("pk", AttributeValue.fromS(PARTITION));
-    item.put("sk", AttributeValue.fromS(letter.source().length() + ":" + letter.source() + "#" + letter.position()));
-    item.put("source", AttributeValue.fromS(letter.source()));
-    item.put("position", AttributeValue.fromS(letter.position()));
-    item.put("reason", AttributeValue.fromS(letter.reason()));
-    item.put("detail", AttributeValue.fromS(letter.detail()));
-    item.put("record", AttributeValue.fromB(SdkBytes.fromByteArray(letter.record())));
-    item.put("recordLength", AttributeValue.fromN(Long.toString(letter.recordLength())));
-    item.put("sha256", AttributeValue.fromS(letter.sha256()));
-    item.put("atSecond", AttributeValue.fromN(Long.toString(letter.at().getEpochSecond())));
-    item.put("atNano", AttributeValue.fromN(Integer.toString(letter.at().getNano())));
+    Map<String, AttributeValue> item = item(letter);
     try {
       table.client().putItem(r -> r.tableName(table.name()).item(item).conditionExpression("attribute_not_exists(pk)"));
     } catch (ConditionalCheckFailedException alreadyThere) {
@@ -76,6 +66,61 @@ public final class DynamoDbDeadLetters implements DeadLetters {
     } catch (SdkException e) {
       throw Failures.classify(table.name(), "Query (count) of dead letters", e);
     }
+  }
+
+  @Override
+  public Optional<DeadLetter> find(String source, String position) {
+    try {
+      Map<String, AttributeValue> item = table.client().getItem(r -> r.tableName(table.name()).key(key(source, position)).consistentRead(true)).item();
+      return item == null || item.isEmpty() ? Optional.empty() : Optional.of(letter(item));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "GetItem of dead letter " + source + "@" + position, e);
+    }
+  }
+
+  @Override
+  public boolean replace(DeadLetter letter) {
+    try {
+      table.client().putItem(r -> r.tableName(table.name()).item(item(letter)).conditionExpression("attribute_exists(pk)"));
+      return true;
+    } catch (ConditionalCheckFailedException gone) {
+      return false;
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "PutItem (replace) of dead letter " + letter.source() + "@" + letter.position(), e);
+    }
+  }
+
+  @Override
+  public boolean remove(String source, String position) {
+    try {
+      table.client().deleteItem(r -> r.tableName(table.name()).key(key(source, position)).conditionExpression("attribute_exists(pk)"));
+      return true;
+    } catch (ConditionalCheckFailedException gone) {
+      return false;
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "DeleteItem of dead letter " + source + "@" + position, e);
+    }
+  }
+
+  private static Map<String, AttributeValue> item(DeadLetter letter) {
+    Map<String, AttributeValue> item = key(letter.source(), letter.position());
+    item.put("source", AttributeValue.fromS(letter.source()));
+    item.put("position", AttributeValue.fromS(letter.position()));
+    item.put("reason", AttributeValue.fromS(letter.reason()));
+    item.put("detail", AttributeValue.fromS(letter.detail()));
+    item.put("record", AttributeValue.fromB(SdkBytes.fromByteArray(letter.record())));
+    item.put("recordLength", AttributeValue.fromN(Long.toString(letter.recordLength())));
+    item.put("sha256", AttributeValue.fromS(letter.sha256()));
+    item.put("atSecond", AttributeValue.fromN(Long.toString(letter.at().getEpochSecond())));
+    item.put("atNano", AttributeValue.fromN(Integer.toString(letter.at().getNano())));
+    return item;
+  }
+
+  private static Map<String, AttributeValue> key(String source, String position) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put("pk", AttributeValue.fromS(PARTITION));
+    key.put("sk", AttributeValue.fromS(source.length() + ":" + source + "#" + position));
+    return key;
   }
 
   private static DeadLetter letter(Map<String, AttributeValue> item) {

@@ -217,6 +217,11 @@ class NothingSkippedTest {
     public long count(JobId job, int bucket) {
       return inner.count(job, bucket);
     }
+
+    @Override
+    public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
+      return inner.items(job, bucket);
+    }
   }
 
   /** Keeps letters in {@code inner}, but refuses an add with a timeout whenever {@code fails} says so. */
@@ -245,6 +250,21 @@ class NothingSkippedTest {
     @Override
     public long count() {
       return inner.count();
+    }
+
+    @Override
+    public Optional<DeadLetter> find(String source, String position) {
+      return inner.find(source, position);
+    }
+
+    @Override
+    public boolean replace(DeadLetter letter) {
+      return inner.replace(letter);
+    }
+
+    @Override
+    public boolean remove(String source, String position) {
+      return inner.remove(source, position);
     }
   }
 }

@@ -63,6 +63,19 @@ public record DeadLetter(String source, String position, String reason, String d
     return new DeadLetter(source, position, reason, shortDetail, kept, record.length, sha256(record), at);
   }
 
+  /**
+   * This letter after a replay found its record still poison: the new reason, and a detail that
+   * starts with the replay's line and keeps the earlier reasons after it (cut to {@link #DETAIL_CHARS}).
+   * Source, position, record and arrival time stay as they were.
+   */
+  public DeadLetter replayedAgain(String newReason, String newDetail, Instant replayedAt) {
+    Checks.required("deadLetter.reason", newReason);
+    Checks.required("deadLetter.detail", newDetail);
+    String lines = "replayed " + replayedAt + ": " + newReason + ": " + newDetail + "\n" + reason + ": " + detail;
+    String kept = lines.length() <= DETAIL_CHARS ? lines : lines.substring(0, DETAIL_CHARS - 1) + "…";
+    return new DeadLetter(source, position, newReason, kept, record, recordLength, sha256, at);
+  }
+
   /** True when only the head of the record was kept. */
   public boolean truncated() {
     return recordLength > record.length;
