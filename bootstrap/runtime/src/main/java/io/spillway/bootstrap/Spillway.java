@@ -38,6 +38,7 @@ public final class Spillway implements AutoCloseable {
   private SpillwayProducer producer;
   private SpillwayConsumer consumer;
   private SpillwayReader reader;
+  private SpillwayOperator operator;
 
   private Spillway(SpillwayServices services, Supplier<ConsumerFleet> fleet, Runnable closeEnvironment) {
     this.services = services;
@@ -125,6 +126,14 @@ public final class Spillway implements AutoCloseable {
       reader = new SpillwayReader(services.datasets(), services.clock());
     }
     return reader;
+  }
+
+  /** The operator's side: jobs, re-verification and dead letters. */
+  public synchronized SpillwayOperator operator() {
+    if (operator == null) {
+      operator = new SpillwayOperator(services);
+    }
+    return operator;
   }
 
   /** Spillway's meters for a Micrometer registry: producer, consumer, governor, shards and retention risk. */

@@ -86,6 +86,8 @@ class SpillwayConsumerTest {
       public DatasetService datasets() { return memory.datasets(); }
       public Jobs jobs() { return jobs; }
       public DeadLetters deadLetters() { return memory.deadLetters(); }
+      public io.spillway.application.port.out.Chunks chunks() { return memory.chunks(); }
+      public io.spillway.domain.chunk.CodecRegistry codecs() { return memory.codecs(); }
       public Clock clock() { return memory.clock(); }
       public SpillwayConfig config() { return memory.config(); }
       public StreamRetention retention() { return memory.retention(); }
@@ -192,6 +194,6 @@ class SpillwayConsumerTest {
     public Optional<StoredChunks> addStored(JobId id, long chunks) { check(); return delegate.addStored(id, chunks); }
     public Optional<StoredChunks> progress(JobId id) { check(); return delegate.progress(id); }
     public List<JobId> sealed() { check(); return delegate.sealed(); }
-    public List<Job> list() { check(); return delegate.list(); }
+    public List<Job> opened(Instant from, Instant to) { check(); return delegate.opened(from, to); }
   }
 }

@@ -9,7 +9,7 @@ public enum JobStatus {
   PRODUCING,
   SEALED,
   AVAILABLE,
-  /** The producer gave up; nothing will be sealed. */
+  /** Given up on: by its producer before the seal, or by an operator before it became AVAILABLE; it will not be served. */
   FAILED,
   /** Data was lost (for example it expired from the stream before it was persisted). */
   INCOMPLETE;
@@ -19,7 +19,8 @@ public enum JobStatus {
     return switch (this) {
       case SUBMITTED -> EnumSet.of(PRODUCING, SEALED, FAILED);
       case PRODUCING -> EnumSet.of(SEALED, FAILED, INCOMPLETE);
-      case SEALED -> EnumSet.of(AVAILABLE, INCOMPLETE);
+      // an operator may fail a sealed job whose last chunks will never come (its producer wrote a wrong manifest, say)
+      case SEALED -> EnumSet.of(AVAILABLE, INCOMPLETE, FAILED);
       case AVAILABLE, FAILED, INCOMPLETE -> EnumSet.noneOf(JobStatus.class);
     };
   }

@@ -29,7 +29,7 @@ class JobLifecycleTest {
   static final Map<JobStatus, Set<JobStatus>> LIFECYCLE = Map.of(
       SUBMITTED, EnumSet.of(PRODUCING, SEALED, FAILED),
       PRODUCING, EnumSet.of(SEALED, FAILED, INCOMPLETE),
-      SEALED, EnumSet.of(AVAILABLE, INCOMPLETE),
+      SEALED, EnumSet.of(AVAILABLE, INCOMPLETE, FAILED),
       AVAILABLE, EnumSet.noneOf(JobStatus.class),
       FAILED, EnumSet.noneOf(JobStatus.class),
       INCOMPLETE, EnumSet.noneOf(JobStatus.class));

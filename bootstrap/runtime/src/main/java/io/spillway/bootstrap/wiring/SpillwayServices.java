@@ -1,5 +1,6 @@
 package io.spillway.bootstrap.wiring;
 
+import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.DeadLetters;
 import io.spillway.application.port.out.Jobs;
@@ -10,6 +11,7 @@ import io.spillway.application.service.IngestService;
 import io.spillway.application.service.IntakeService;
 import io.spillway.application.service.WriteRateGovernor;
 import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.domain.chunk.CodecRegistry;
 
 /** The application services one environment's component builds, whatever the backend behind them. */
 public interface SpillwayServices {
@@ -28,6 +30,11 @@ public interface SpillwayServices {
   Jobs jobs();
 
   DeadLetters deadLetters();
+
+  /** The chunk store itself, for re-verification and operators' checks (readers go through {@link #datasets()}). */
+  Chunks chunks();
+
+  CodecRegistry codecs();
 
   Clock clock();
 

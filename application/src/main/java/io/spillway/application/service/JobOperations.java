@@ -1,0 +1,118 @@
+package io.spillway.application.service;
+
+import io.spillway.application.port.in.DatasetNotAvailableException;
+import io.spillway.application.port.out.Chunks;
+import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.Jobs;
+import io.spillway.application.port.out.StoredChunks;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import io.spillway.domain.manifest.Manifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What operators do with jobs: list them by time and status, look at one (its manifest and the
+ * chunks stored in each bucket), and fail one that will never complete. Listing reads the job
+ * records, never the chunks; a job's details count its buckets in the store's keys-only index.
+ */
+public final class JobOperations {
+  private final Jobs jobs;
+  private final Chunks chunks;
+  private final Clock clock;
+
+  public JobOperations(Jobs jobs, Chunks chunks, Clock clock) {
+    this.jobs = jobs;
+    this.chunks = chunks;
+    this.clock = clock;
+  }
+
+  /** The jobs opened in the last {@code since}, oldest first, optionally only those in {@code status}. */
+  public List<Job> opened(Duration since, Optional<JobStatus> status) {
+    Instant now = clock.now();
+    List<Job> listed = new ArrayList<>();
+    for (Job job : jobs.opened(now.minus(since), now.plusMillis(1))) {
+      if (status.isEmpty() || job.status() == status.get()) {
+        listed.add(job);
+      }
+    }
+    return listed;
+  }
+
+  /**
+   * One job in detail.
+   *
+   * @param storedPerBucket the chunks stored in each bucket, as the store's index counts them now
+   *     (eventually consistent: a chunk stored a moment ago may not be counted yet)
+   * @param counted the chunks the consumers have counted on the job record (what availability goes by)
+   */
+  public record JobDetails(Job job, Optional<Manifest> manifest, long counted, List<Long> storedPerBucket) {
+    public long stored() {
+      return storedPerBucket.stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Chunks the manifest promises that the buckets do not hold; empty before the seal. */
+    public OptionalLong missing() {
+      return manifest.map(m -> OptionalLong.of(Math.max(0, m.chunkCount() - stored()))).orElse(OptionalLong.empty());
+    }
+  }
+
+  /**
+   * The job, its manifest and its chunks per bucket.
+   *
+   * @throws DatasetNotAvailableException when no such job exists
+   */
+  public JobDetails details(JobId id) {
+    StoredChunks progress = jobs.progress(id).orElseThrow(() -> new DatasetNotAvailableException("job " + id + " does not exist"));
+    Optional<Manifest> manifest = jobs.manifest(id);
+    int buckets = manifest.map(Manifest::buckets).orElse(progress.job().buckets());
+    List<Long> perBucket = new ArrayList<>(buckets);
+    for (int b = 0; b < buckets; b++) {
+      perBucket.add(chunks.count(id, b));
+    }
+    return new JobDetails(progress.job(), manifest, progress.stored(), List.copyOf(perBucket));
+  }
+
+  /** What {@link #fail} came to. */
+  public sealed interface Failing {
+    /** The job is FAILED now. */
+    record Failed(Job job) implements Failing {}
+
+    /** It was FAILED already: nothing changed. */
+    record AlreadyFailed(Job job) implements Failing {}
+
+    /** It is AVAILABLE or INCOMPLETE: settled, and not failed. */
+    record Settled(Job job) implements Failing {}
+  }
+
+  /**
+   * Marks the job FAILED, whatever its producer or consumers do next: readers refuse it, and chunks
+   * that still arrive are stored but never make it AVAILABLE. Retries a status that moved under it
+   * (a consumer sealing or counting at the same moment).
+   *
+   * @throws DatasetNotAvailableException when no such job exists
+   */
+  public Failing fail(JobId id) {
+    for (int attempt = 0; ; attempt++) {
+      Job job = jobs.find(id).orElseThrow(() -> new DatasetNotAvailableException("job " + id + " does not exist"));
+      if (job.status() == JobStatus.FAILED) {
+        return new Failing.AlreadyFailed(job);
+      }
+      if (!job.status().canMoveTo(JobStatus.FAILED)) {
+        return new Failing.Settled(job);
+      }
+      Job failed = job.transitionTo(JobStatus.FAILED, clock.now());
+      if (jobs.replace(job, failed)) {
+        return new Failing.Failed(failed);
+      }
+      if (attempt >= 16) {
+        throw new IllegalStateException("job " + id + " kept changing status while it was being failed (" + (attempt + 1) + " tries)");
+      }
+    }
+  }
+}
