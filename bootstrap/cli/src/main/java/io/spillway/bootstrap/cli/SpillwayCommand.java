@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SpillwayCommand.Version.class,
     description = "Lands the output of large analytics jobs in DynamoDB through a Kinesis buffer.",
-    subcommands = {DemoCommand.class, SimulateCommand.class, PlanCommand.class, RunCommand.class, ConsumeCommand.class, BenchCommand.class, SetupCommand.class, LocalCommand.class})
+    subcommands = {DemoCommand.class, SimulateCommand.class, PlanCommand.class, RunCommand.class, ConsumeCommand.class, BenchCommand.class, SetupCommand.class,
+        LocalCommand.class, JobsCommand.class, ReadCommand.class, VerifyCommand.class, DeadLettersCommand.class})
 public final class SpillwayCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,7 +45,12 @@ public final class SpillwayCommand implements Runnable {
   }
 
   static CommandLine commandLine(boolean debug) {
-    CommandLine cli = new CommandLine(new SpillwayCommand());
+    return commandLine(debug, Backends.DEFAULT);
+  }
+
+  /** The command line with the operator commands on these backends (tests hand in a Spillway of their own). */
+  static CommandLine commandLine(boolean debug, Backends backends) {
+    CommandLine cli = new CommandLine(new SpillwayCommand(), Backends.factory(backends));
     // options not given as flags come from a properties file ($SPILLWAY_CONFIG, else ~/.spillway.properties)
     java.io.File config = new java.io.File(java.util.Optional.ofNullable(System.getenv("SPILLWAY_CONFIG"))
         .orElse(System.getProperty("user.home") + "/.spillway.properties"));
