@@ -1,0 +1,120 @@
+package io.spillway.bootstrap.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spillway.bootstrap.Spillway;
+import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.bootstrap.aws.AwsSettings;
+import io.spillway.bootstrap.cli.SpillwayCommand;
+import io.spillway.bootstrap.workload.AnalyticsEvents;
+import io.spillway.domain.event.Event;
+import io.spillway.domain.job.Job;
+import io.spillway.domain.job.JobClass;
+import io.spillway.domain.job.JobId;
+import io.spillway.domain.job.JobStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator commands against the local stand-ins, as an operator runs them: a job produced and
+ * persisted through kinesis-mock, a KCL worker and DynamoDB Local, then listed, shown, waited for,
+ * verified and exported with {@code --backend local}; the export is checked with Debian's own zstd.
+ */
+class OperatorCommandsOnStandInsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path home;
+  private static LocalStandIns standIns;
+  private static LocalStandIns.State state;
+
+  @BeforeAll
+  static void up() throws Exception {
+    standIns = new LocalStandIns(home);
+    state = standIns.up(Duration.ofMinutes(3));
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    standIns.down(Duration.ofSeconds(30));
+  }
+
+  private record Ran(int exit, String out) {}
+
+  private static Ran spillway(String... args) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      System.setOut(capture);
+      exit = SpillwayCommand.commandLine().execute(args);
+    } finally {
+      System.setOut(original);
+    }
+    return new Ran(exit, buffer.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aJobStoredThroughKclIsListedShownVerifiedAndExportedSoThatZstdDecompressesExactlyItsEvents(@TempDir Path dir) throws Exception {
+    String name = "ops-" + Long.toString(System.currentTimeMillis(), 36);
+    AwsSettings aws = AwsSettings.onStandIns(name, name, state.dynamoDb(), state.kinesis(), 2);
+    Job job;
+    List<Event> events;
+    try (Spillway spillway = Spillway.onAws(SpillwayConfig.defaults(), aws)) {
+      spillway.consumer().start();
+      job = spillway.producer().open("exported nightly", JobClass.STANDARD, 3);
+      events = new AnalyticsEvents(job.id(), 5, Instant.parse("2026-11-28T00:00:00Z")).next(30_000);
+      spillway.producer().appendAll(job.id(), events);
+      spillway.producer().seal(job.id());
+      assertThat(spillway.reader().await(job.id(), Duration.ofMinutes(3))).isEqualTo(JobStatus.AVAILABLE);
+    }
+    String[] where = {"--backend", "local", "--home", home.toString(), "--stream", name, "--table", name};
+    String id = job.id().value();
+
+    Ran listed = spillway(with(where, "jobs", "list", "--since", "1h", "--json"));
+    Ran shown = spillway(with(where, "jobs", "show", id, "--json"));
+    Ran waited = spillway(with(where, "jobs", "wait", id, "--timeout", "10s"));
+    Ran verified = spillway(with(where, "verify", id, "--json"));
+    Path export = dir.resolve("x.jsonl.zst");
+    Ran read = spillway(with(where, "read", id, "--out", export.toString()));
+
+    assertThat(listed.exit()).as(listed.out()).isZero();
+    assertThat(JSON.readTree(listed.out()).get("jobs")).extracting(j -> j.get("id").asText()).containsExactly(id);
+    assertThat(JSON.readTree(shown.out()).get("chunksMissing").asLong()).isZero();
+    assertThat(waited.exit()).isZero();
+    assertThat(verified.exit()).as(verified.out()).isZero();
+    assertThat(JSON.readTree(verified.out()).get("events").asLong()).isEqualTo(events.size());
+    assertThat(read.exit()).as(read.out()).isZero();
+
+    Process zstd = new ProcessBuilder("zstd", "-d", "-c", export.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] decompressed = zstd.getInputStream().readAllBytes();
+    assertThat(zstd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(zstd.exitValue()).isZero();
+    List<Event> back = new ArrayList<>();
+    for (String line : new String(decompressed, StandardCharsets.UTF_8).lines().toList()) {
+      JsonNode n = JSON.readTree(line);
+      back.add(new Event(JobId.of(n.get("job").asText()), n.get("sequence").asLong(), n.get("eventId").asText(),
+          Instant.parse(n.get("eventTime").asText()), n.get("type").asText(), n.get("group").asText(), n.get("schemaVersion").asInt(),
+          n.get("payload").asText().getBytes(StandardCharsets.UTF_8)));
+    }
+    assertThat(back).hasSameSizeAs(events).containsExactlyInAnyOrderElementsOf(events);
+  }
+
+  private static String[] with(String[] where, String... command) {
+    String[] all = new String[command.length + where.length];
+    System.arraycopy(command, 0, all, 0, command.length);
+    System.arraycopy(where, 0, all, command.length, where.length);
+    return all;
+  }
+}
