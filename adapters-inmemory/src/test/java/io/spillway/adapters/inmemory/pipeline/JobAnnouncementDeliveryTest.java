@@ -153,6 +153,27 @@ class JobAnnouncementDeliveryTest {
   }
 
   @Test
+  void ofTwoProcessesThatBothSeeTheJobCompleteOnlyTheOneWhoseMoveWinsAnnounces() {
+    jobs.create(Job.submitted(JOB, "raced", JobClass.STANDARD, 1, clock.now()));
+    Manifest manifest = new Manifest(JOB, 1, 4, 10, 9L, clock.now());
+    jobs.putManifest(manifest);
+    jobs.replace(job(), job().transitionTo(JobStatus.SEALED, clock.now()));
+    jobs.addStored(JOB, 4);
+    // the loser read the job SEALED and complete just before the winner moved it
+    io.spillway.application.port.out.StoredChunks before = jobs.progress(JOB).orElseThrow();
+    io.spillway.application.port.out.Jobs staleReads = (io.spillway.application.port.out.Jobs) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.spillway.application.port.out.Jobs.class},
+        (proxy, method, args) -> method.getName().equals("progress") ? Optional.of(before) : method.invoke(jobs, args));
+    AvailabilityCheck loser = new AvailabilityCheck(staleReads, chunks, clock, AvailabilityCheck.Settings.defaults(),
+        new JobAnnouncer(bus, staleReads, clock, RETRIES));
+
+    assertThat(process().check(JOB)).contains(JobStatus.AVAILABLE);
+    assertThat(loser.check(JOB)).contains(JobStatus.AVAILABLE);
+
+    assertThat(bus.accepted()).containsExactly(JobAvailable.of(job(), manifest));
+  }
+
+  @Test
   void aRefusedAnnouncementWaitsAndTheNextSweepDeliversItOnceItsBackoffHasPassed() {
     produceAndSeal(producer(stream, process()));
     AvailabilityCheck consumerCheck = process();
