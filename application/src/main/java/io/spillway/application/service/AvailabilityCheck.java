@@ -2,6 +2,8 @@ package io.spillway.application.service;
 
 import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Clock;
+import io.spillway.application.port.out.JobAvailable;
+import io.spillway.application.port.out.JobIncomplete;
 import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.StoredChunks;
 import io.spillway.domain.InvalidFieldException;
@@ -42,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * and, if some are still missing, the job moves SEALED → INCOMPLETE, its count brought up to what
  * the table holds, so that expected − stored is the number of chunks lost. Without a known retention
  * no job is ever marked INCOMPLETE.
+ *
+ * <p>The process whose conditional move wins announces the job through its {@link JobAnnouncer}
+ * (the moves are conditional, so exactly one process announces each); an announcement that fails
+ * waits in that announcer, and every sweep tries the waiting ones again first.
  */
 public final class AvailabilityCheck {
   private static final Logger log = LoggerFactory.getLogger(AvailabilityCheck.class);
@@ -55,6 +61,7 @@ public final class AvailabilityCheck {
   private final Duration maxRecountInterval;
   private final Optional<Duration> retention;
   private final Duration grace;
+  private final JobAnnouncer announcer;
   private final Set<JobId> known = ConcurrentHashMap.newKeySet();
   private final Map<JobId, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<JobId, Stall> stalls = new ConcurrentHashMap<>();
@@ -150,7 +157,14 @@ public final class AvailabilityCheck {
     this(jobs, chunks, clock, Settings.defaults().withRecounts(quietPeriod, maxRecountInterval));
   }
 
+  /** Announces nothing (no destination for announcements). */
   public AvailabilityCheck(Jobs jobs, Chunks chunks, Clock clock, Settings settings) {
+    this(jobs, chunks, clock, settings, JobAnnouncer.silent(jobs, clock));
+  }
+
+  /** Announces the jobs it moves to AVAILABLE or INCOMPLETE through {@code announcer}. */
+  public AvailabilityCheck(Jobs jobs, Chunks chunks, Clock clock, Settings settings, JobAnnouncer announcer) {
+    this.announcer = announcer;
     this.jobs = jobs;
     this.chunks = chunks;
     this.clock = clock;
@@ -158,6 +172,11 @@ public final class AvailabilityCheck {
     this.maxRecountInterval = settings.maxRecountInterval();
     this.retention = settings.retention();
     this.grace = settings.grace();
+  }
+
+  /** Where this check announces the jobs it moves, and keeps the announcements that failed. */
+  public JobAnnouncer announcer() {
+    return announcer;
   }
 
   /** Whether the job has a record; a job once seen is remembered (job records are never deleted by Spillway). */
@@ -190,9 +209,10 @@ public final class AvailabilityCheck {
    * stood still for the quiet period has its chunks counted in the table, and is made AVAILABLE if
    * they are all there. One sealed longer ago than the stream's retention plus the grace period has
    * its chunks counted at once, and is made INCOMPLETE if some are missing. Safe to run in every
-   * consumer process at once.
+   * consumer process at once. Tries again, first, the announcements that failed and whose backoff has passed.
    */
   public Sweep sweep() {
+    announcer.retryDue();
     int sealed = 0;
     int available = 0;
     int recounted = 0;
@@ -280,7 +300,7 @@ public final class AvailabilityCheck {
       return makeAvailable(job, manifest.get()) ? JobStatus.AVAILABLE : JobStatus.SEALED;
     }
     if (counted < expected && expired) {
-      return makeIncomplete(job, expected, counted) ? JobStatus.INCOMPLETE : JobStatus.SEALED;
+      return makeIncomplete(job, manifest.get(), counted) ? JobStatus.INCOMPLETE : JobStatus.SEALED;
     }
     return JobStatus.SEALED;
   }
@@ -291,8 +311,10 @@ public final class AvailabilityCheck {
    * conditional, so of several processes sweeping at once exactly one wins and corrects the count
    * (two corrections would count the same chunks twice).
    */
-  private boolean makeIncomplete(Job job, long expected, long counted) {
-    if (!jobs.replace(job, job.transitionTo(JobStatus.INCOMPLETE, clock.now()))) {
+  private boolean makeIncomplete(Job job, Manifest manifest, long counted) {
+    long expected = manifest.chunkCount();
+    Job incomplete = job.transitionTo(JobStatus.INCOMPLETE, clock.now());
+    if (!jobs.replace(job, incomplete)) {
       return false;
     }
     manifests.remove(job.id());
@@ -302,6 +324,7 @@ public final class AvailabilityCheck {
     }
     log.warn("job {} is INCOMPLETE: {} of its {} chunks are missing ({} stored); they left the stream's retention ({}) before they were stored",
         job.id(), expected - stored, expected, stored, retention.orElseThrow());
+    announcer.announce(JobIncomplete.of(incomplete, manifest, Math.min(stored, expected - 1)));
     return true;
   }
 
@@ -326,9 +349,11 @@ public final class AvailabilityCheck {
   }
 
   private boolean makeAvailable(Job job, Manifest manifest) {
-    if (jobs.replace(job, job.transitionTo(JobStatus.AVAILABLE, clock.now()))) {
+    Job available = job.transitionTo(JobStatus.AVAILABLE, clock.now());
+    if (jobs.replace(job, available)) {
       log.info("job {} is AVAILABLE: {} chunks, {} events", job.id(), manifest.chunkCount(), manifest.eventCount());
       manifests.remove(job.id());
+      announcer.announce(JobAvailable.of(available, manifest));
       return true;
     }
     return false;

@@ -182,8 +182,17 @@ public final class IntakeService implements Intake {
     }
   }
 
+  /**
+   * {@inheritDoc} Also tries again the announcements of jobs this process made AVAILABLE at their
+   * seal that failed and whose backoff has passed (the linger tick is the producer's only clock).
+   */
   @Override
   public int flushLingering() {
+    try {
+      availability.announcer().retryDue();
+    } catch (RuntimeException e) {
+      log.warn("retrying the waiting job announcements failed, will run again: {}", e.toString());
+    }
     for (OpenJobState state : open.values()) {
       synchronized (state) {
         hand(state, state.assembler.flushLingering(clock.now()));

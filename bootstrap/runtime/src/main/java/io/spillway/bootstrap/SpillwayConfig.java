@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param availabilitySweep how often a consumer looks at the SEALED jobs (a count standing still
  *     for two sweeps is recounted in the table)
  * @param maxRecountInterval the longest wait between two recounts of one stalled job
+ * @param memoryAnnouncements on the in-memory backend, record the announcements of settled jobs
+ *     (see {@link io.spillway.bootstrap.wiring.InMemorySpillway#announcements()}); otherwise none
+ *     are made. On AWS, {@link io.spillway.bootstrap.aws.AwsSettings#eventBus()} decides.
  */
 public record SpillwayConfig(
     CodecId codec,
@@ -37,7 +40,8 @@ public record SpillwayConfig(
     long jitterSeed,
     Duration availabilitySweep,
     Duration maxRecountInterval,
-    BacklogMonitorSettings backlog) {
+    BacklogMonitorSettings backlog,
+    boolean memoryAnnouncements) {
 
   public SpillwayConfig {
     if (readParallelism < 1 || readParallelism > 256) {
@@ -56,75 +60,81 @@ public record SpillwayConfig(
   public static SpillwayConfig defaults() {
     return new SpillwayConfig(CodecId.ZSTD, 3, ChunkAssembler.Settings.defaults(), PublisherSettings.defaults(),
         IngestSettings.defaults(), StreamLimits.kinesis(4), TableCapacity.Settings.provisioned(10_000),
-        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults());
+        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults(), false);
   }
 
   public SpillwayConfig withStream(StreamLimits s) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, s, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withTable(TableCapacity.Settings t) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, t, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withIngest(IngestSettings i) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, i, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withPublisher(PublisherSettings p) {
     return new SpillwayConfig(codec, zstdLevel, assembler, p, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withAssembler(ChunkAssembler.Settings a) {
     return new SpillwayConfig(codec, zstdLevel, a, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withCodec(CodecId c, int level) {
     return new SpillwayConfig(c, level, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withReadParallelism(int threads) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, threads, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   /** How many records a consumer asks the stream for at a time. */
   public SpillwayConfig withConsumerBatchRecords(int records) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, records, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withSealTimeout(Duration timeout) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, timeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withJitterSeed(long seed) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog);
+        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   public SpillwayConfig withSequentialJobIds(boolean sequential) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog);
+        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
   }
 
   /** How often consumers sweep the SEALED jobs, and the longest pause between two recounts of one stalled job. */
   public SpillwayConfig withAvailabilitySweep(Duration every, Duration maxRecount) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, every, maxRecount, backlog);
+        sequentialJobIds, jitterSeed, every, maxRecount, backlog, memoryAnnouncements);
   }
 
   /** How the consumers' retention-risk monitor measures and judges (window, policy, horizon, calm-down). */
   public SpillwayConfig withBacklog(BacklogMonitorSettings b) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b, memoryAnnouncements);
+  }
+
+  /** Whether the in-memory backend records job announcements (for tests and simulations that watch them). */
+  public SpillwayConfig withMemoryAnnouncements(boolean record) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, record);
   }
 
   private static void positive(String field, Duration d) {

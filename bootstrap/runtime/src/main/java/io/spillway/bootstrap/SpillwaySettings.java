@@ -50,13 +50,13 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
       "spillway.publisher.backoffBase", "spillway.publisher.backoffMax", "spillway.publisher.backpressure", "spillway.publisher.blockTimeout",
       "spillway.ingest.writeUnitsPerSecond", "spillway.ingest.maxPutAttempts", "spillway.ingest.backoffBase", "spillway.ingest.backoffMax",
       "spillway.ingest.verifyPayload",
-      "spillway.memory.shards", "spillway.memory.retention", "spillway.memory.tableWriteUnits",
+      "spillway.memory.shards", "spillway.memory.retention", "spillway.memory.tableWriteUnits", "spillway.memory.announcements",
       "spillway.read.parallelism", "spillway.consumer.batchRecords", "spillway.seal.timeout",
       "spillway.availability.sweep", "spillway.availability.maxRecountInterval",
       "spillway.risk.window", "spillway.risk.calmDown", "spillway.risk.watch", "spillway.risk.critical",
       "spillway.aws.stream", "spillway.aws.table", "spillway.aws.region", "spillway.aws.dynamodbEndpoint", "spillway.aws.kinesisEndpoint",
       "spillway.aws.standIns", "spillway.aws.shards", "spillway.aws.workers", "spillway.aws.workerId", "spillway.aws.failover",
-      "spillway.aws.retrieval", "spillway.aws.chunkTtl", "spillway.aws.patience");
+      "spillway.aws.retrieval", "spillway.aws.chunkTtl", "spillway.aws.patience", "spillway.aws.eventBus", "spillway.aws.eventBridgeEndpoint");
 
   public static SpillwaySettings load(Path file) throws IOException {
     Properties p = new Properties();
@@ -101,7 +101,8 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
         v.integer("spillway.read.parallelism", d.readParallelism()), v.integer("spillway.consumer.batchRecords", d.consumerBatchRecords()),
         v.duration("spillway.seal.timeout", d.sealTimeout()), d.sequentialJobIds(), d.jitterSeed(),
         v.duration("spillway.availability.sweep", d.availabilitySweep()),
-        v.duration("spillway.availability.maxRecountInterval", d.maxRecountInterval()), backlog(v, d.backlog()));
+        v.duration("spillway.availability.maxRecountInterval", d.maxRecountInterval()), backlog(v, d.backlog()),
+        v.bool("spillway.memory.announcements", d.memoryAnnouncements()));
 
     String backend = properties.getOrDefault("spillway.backend", "memory");
     if (backend.equals("memory")) {
@@ -121,7 +122,8 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
         v.optional("spillway.aws.failover", s -> new KclFailover(v.duration("spillway.aws.failover", Duration.ZERO))),
         v.choice("spillway.aws.retrieval", KclConsumer.Retrieval.class, KclConsumer.Retrieval.POLLING),
         v.optional("spillway.aws.chunkTtl", s -> v.duration("spillway.aws.chunkTtl", Duration.ZERO)),
-        new Patience(v.duration("spillway.aws.patience", Patience.BRIEF.limit())));
+        new Patience(v.duration("spillway.aws.patience", Patience.BRIEF.limit())), v.optional("spillway.aws.eventBus", s -> s),
+        v.optional("spillway.aws.eventBridgeEndpoint", s -> v.uri("spillway.aws.eventBridgeEndpoint", s)));
     if (aws.standIns() && (aws.dynamoDbEndpoint().isEmpty() || aws.kinesisEndpoint().isEmpty())) {
       throw new InvalidFieldException("spillway.aws.standIns", "true", "with spillway.aws.dynamodbEndpoint and spillway.aws.kinesisEndpoint set");
     }

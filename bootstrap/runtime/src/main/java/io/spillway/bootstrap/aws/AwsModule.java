@@ -7,12 +7,14 @@ import io.spillway.adapters.aws.dynamodb.DynamoDbChunks;
 import io.spillway.adapters.aws.dynamodb.DynamoDbDeadLetters;
 import io.spillway.adapters.aws.dynamodb.DynamoDbJobs;
 import io.spillway.adapters.aws.dynamodb.SpillwayTable;
+import io.spillway.adapters.aws.eventbridge.EventBridgeJobAnnouncements;
 import io.spillway.adapters.aws.kinesis.KinesisChunkStream;
 import io.spillway.adapters.aws.kinesis.KinesisStreams;
 import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.DeadLetters;
+import io.spillway.application.port.out.JobAnnouncements;
 import io.spillway.application.port.out.Jobs;
 import io.spillway.bootstrap.wiring.StreamRetention;
 import java.util.Optional;
@@ -66,6 +68,19 @@ public interface AwsModule {
           settings.streamName(), e.toString());
       return new StreamRetention(Optional.empty());
     }
+  }
+
+  /**
+   * Settled jobs announced on the configured EventBridge bus; nowhere when none is configured.
+   * The client is built only then, and lives as long as the process (it is not one of {@link AwsClients}).
+   */
+  @Provides
+  @Singleton
+  static JobAnnouncements announcements(AwsSettings settings) {
+    if (settings.eventBus().isEmpty()) {
+      return JobAnnouncements.none();
+    }
+    return new EventBridgeJobAnnouncements(EventBridgeClients.of(settings), settings.eventBus().get());
   }
 
   @Provides

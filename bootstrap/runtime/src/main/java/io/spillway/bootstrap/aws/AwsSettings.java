@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param chunkTtl chunks expire this long after they are stored (DynamoDB TTL); empty: never
  * @param patience how long calls that may pass (timeouts, 5xx, throttling) are retried while
  *     setting up: a consumer service waits for as long as it runs, a one-off command briefly
+ * @param eventBus the EventBridge bus (name or ARN) that settled jobs are announced on; empty: no
+ *     announcements (docs/notifications.md)
+ * @param eventBridgeEndpoint an endpoint override for EventBridge (a VPC endpoint, or a stand-in)
  */
 public record AwsSettings(
     String streamName,
@@ -40,7 +43,9 @@ public record AwsSettings(
     Optional<KclFailover> failover,
     KclConsumer.Retrieval retrieval,
     Optional<Duration> chunkTtl,
-    Patience patience) {
+    Patience patience,
+    Optional<String> eventBus,
+    Optional<URI> eventBridgeEndpoint) {
 
   /** Kinesis' and DynamoDB's naming rules, in their common part. */
   private static final String NAME = "[a-zA-Z0-9_.-]{3,128}";
@@ -72,54 +77,76 @@ public record AwsSettings(
       }
     });
     Objects.requireNonNull(patience, "aws.patience");
+    Objects.requireNonNull(eventBus, "aws.eventBus");
+    eventBus.ifPresent(bus -> {
+      if (bus.isBlank() || bus.length() > 1600) {
+        throw new InvalidFieldException("aws.eventBus", bus, "an EventBridge bus name or ARN");
+      }
+    });
+    Objects.requireNonNull(eventBridgeEndpoint, "aws.eventBridgeEndpoint");
+    if (standIns && eventBus.isPresent() && eventBridgeEndpoint.isEmpty()) {
+      // the stand-ins have no EventBridge: announcements would go to real AWS with dummy credentials
+      throw new InvalidFieldException("aws.eventBus", eventBus.get(), "on the stand-ins, only with an eventBridgeEndpoint");
+    }
   }
 
   /** On AWS: region and credentials from the SDK's default chains, one polling worker, brief patience. */
   public static AwsSettings onAws(String streamName, String tableName) {
     return new AwsSettings(streamName, tableName, Optional.empty(), Optional.empty(), Optional.empty(), false, 4, 1, Optional.empty(),
-        Optional.empty(), KclConsumer.Retrieval.POLLING, Optional.empty(), Patience.BRIEF);
+        Optional.empty(), KclConsumer.Retrieval.POLLING, Optional.empty(), Patience.BRIEF, Optional.empty(), Optional.empty());
   }
 
   /** On the local stand-ins at these endpoints; the stream ({@code shards} shards) and table are created when absent. */
   public static AwsSettings onStandIns(String streamName, String tableName, URI dynamoDb, URI kinesis, int shards) {
     return new AwsSettings(streamName, tableName, Optional.empty(), Optional.of(dynamoDb), Optional.of(kinesis), true, shards, 1,
-        Optional.empty(), Optional.empty(), KclConsumer.Retrieval.POLLING, Optional.empty(), Patience.BRIEF);
+        Optional.empty(), Optional.empty(), KclConsumer.Retrieval.POLLING, Optional.empty(), Patience.BRIEF, Optional.empty(), Optional.empty());
   }
 
   public AwsSettings withRegion(String r) {
     return new AwsSettings(streamName, tableName, Optional.of(r), dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId,
-        failover, retrieval, chunkTtl, patience);
+        failover, retrieval, chunkTtl, patience, eventBus, eventBridgeEndpoint);
   }
 
   public AwsSettings withEndpoints(Optional<URI> dynamoDb, Optional<URI> kinesis) {
     return new AwsSettings(streamName, tableName, region, dynamoDb, kinesis, standIns, shards, workers, workerId, failover, retrieval,
-        chunkTtl, patience);
+        chunkTtl, patience, eventBus, eventBridgeEndpoint);
   }
 
   /** {@code n} KCL workers in this process, named from {@code id} (empty: host and slot). */
   public AwsSettings withWorkers(int n, Optional<String> id) {
     return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, n, id, failover, retrieval,
-        chunkTtl, patience);
+        chunkTtl, patience, eventBus, eventBridgeEndpoint);
   }
 
   public AwsSettings withFailover(KclFailover f) {
     return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId,
-        Optional.of(f), retrieval, chunkTtl, patience);
+        Optional.of(f), retrieval, chunkTtl, patience, eventBus, eventBridgeEndpoint);
   }
 
   public AwsSettings withRetrieval(KclConsumer.Retrieval r) {
     return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId, failover,
-        r, chunkTtl, patience);
+        r, chunkTtl, patience, eventBus, eventBridgeEndpoint);
   }
 
   public AwsSettings withChunkTtl(Duration ttl) {
     return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId, failover,
-        retrieval, Optional.of(ttl), patience);
+        retrieval, Optional.of(ttl), patience, eventBus, eventBridgeEndpoint);
   }
 
   public AwsSettings withPatience(Patience p) {
     return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId, failover,
-        retrieval, chunkTtl, p);
+        retrieval, chunkTtl, p, eventBus, eventBridgeEndpoint);
+  }
+
+  /** Announces settled jobs on this EventBridge bus (name or ARN); on the stand-ins, set the endpoint first. */
+  public AwsSettings withEventBus(String bus) {
+    return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId, failover,
+        retrieval, chunkTtl, patience, Optional.of(bus), eventBridgeEndpoint);
+  }
+
+  public AwsSettings withEventBridgeEndpoint(URI endpoint) {
+    return new AwsSettings(streamName, tableName, region, dynamoDbEndpoint, kinesisEndpoint, standIns, shards, workers, workerId, failover,
+        retrieval, chunkTtl, patience, eventBus, Optional.of(endpoint));
   }
 
   /** The KCL application (lease table, fan-out consumer) of this stream's consumers. */

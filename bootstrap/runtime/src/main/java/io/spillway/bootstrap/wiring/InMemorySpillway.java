@@ -3,6 +3,7 @@ package io.spillway.bootstrap.wiring;
 import dagger.BindsInstance;
 import dagger.Component;
 import io.spillway.adapters.inmemory.InMemoryChunks;
+import io.spillway.adapters.inmemory.InMemoryJobAnnouncements;
 import io.spillway.adapters.inmemory.InMemoryStream;
 import io.spillway.adapters.inmemory.InMemoryStreamConsumer;
 import io.spillway.application.port.out.Clock;
@@ -36,6 +37,9 @@ public interface InMemorySpillway extends SpillwayServices {
   InMemoryStreamConsumer consumer();
 
   InMemoryChunks chunks();
+
+  /** The announcements of settled jobs, recorded when {@link SpillwayConfig#memoryAnnouncements()} asks (empty otherwise). */
+  InMemoryJobAnnouncements announcements();
 
   Jobs jobs();
 

@@ -32,8 +32,11 @@ public interface InMemoryStoreModule {
   @Binds
   Chunks chunks(InMemoryChunks chunks);
 
-  /** The job records and the dead letters in memory, for an environment whose chunks are stored elsewhere too (an {@link InMemoryWorld}'s). */
-  @Module
+  /**
+   * The job records and the dead letters in memory, for an environment whose chunks are stored
+   * elsewhere too (an {@link InMemoryWorld}'s); and where its settled jobs are announced.
+   */
+  @Module(includes = InMemoryAnnouncementsModule.class)
   interface Records {
     @Provides
     @Singleton

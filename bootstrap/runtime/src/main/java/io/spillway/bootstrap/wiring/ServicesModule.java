@@ -6,6 +6,7 @@ import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.DeadLetters;
+import io.spillway.application.port.out.JobAnnouncements;
 import io.spillway.application.port.out.JobIds;
 import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.RandomSource;
@@ -14,6 +15,7 @@ import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.DatasetService;
 import io.spillway.application.service.IngestService;
 import io.spillway.application.service.IntakeService;
+import io.spillway.application.service.JobAnnouncer;
 import io.spillway.application.service.WriteRateGovernor;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.domain.chunk.Codec;
@@ -28,12 +30,22 @@ import javax.inject.Singleton;
 @Module(includes = {ServicesModule.Shared.class, ServicesModule.PerProcess.class})
 public interface ServicesModule {
 
-  /** The services over the environment's shared records: the availability check and the dataset reader. */
+  /**
+   * The services over the environment's shared records: the availability check, the announcer it
+   * tells of the jobs it settles (one per environment, so one retry list), and the dataset reader.
+   */
   @Module
   interface Shared {
     @Provides
     @Singleton
-    static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock, SpillwayConfig config, StreamRetention retention) {
+    static JobAnnouncer announcer(JobAnnouncements announcements, Jobs jobs, Clock clock) {
+      return new JobAnnouncer(announcements, jobs, clock, JobAnnouncer.Settings.defaults());
+    }
+
+    @Provides
+    @Singleton
+    static AvailabilityCheck availability(Jobs jobs, Chunks chunks, Clock clock, SpillwayConfig config, StreamRetention retention,
+        JobAnnouncer announcer) {
       // a count that stood still for two sweeps is recounted in the table; a job whose missing chunks
       // must have left the stream (retention past its seal) is marked INCOMPLETE
       AvailabilityCheck.Settings settings = AvailabilityCheck.Settings.defaults()
@@ -41,7 +53,7 @@ public interface ServicesModule {
       if (retention.value().isPresent()) {
         settings = settings.withRetention(retention.value().get());
       }
-      return new AvailabilityCheck(jobs, chunks, clock, settings);
+      return new AvailabilityCheck(jobs, chunks, clock, settings, announcer);
     }
 
     @Provides

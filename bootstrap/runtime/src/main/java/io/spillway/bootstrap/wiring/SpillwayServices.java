@@ -9,6 +9,7 @@ import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.DatasetService;
 import io.spillway.application.service.IngestService;
 import io.spillway.application.service.IntakeService;
+import io.spillway.application.service.JobAnnouncer;
 import io.spillway.application.service.WriteRateGovernor;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.domain.chunk.CodecRegistry;
@@ -24,6 +25,15 @@ public interface SpillwayServices {
   WriteRateGovernor governor();
 
   AvailabilityCheck availability();
+
+  /**
+   * Announces settled jobs and retries what failed. Whoever moves a job outside the availability
+   * check (an operator marking it FAILED) announces it here: {@link JobAnnouncer#announceSettled}.
+   * The availability check's own, so that there is one retry list per environment.
+   */
+  default JobAnnouncer announcer() {
+    return availability().announcer();
+  }
 
   DatasetService datasets();
 
