@@ -42,7 +42,7 @@ class EmbeddingExampleTest {
     InMemorySpillway b = InMemorySpillway.create(SpillwayConfig.defaults(), ManualClock.atEpochDay());
     a.intake().open(OpenJob.named("only in a", JobClass.STANDARD, 1));
 
-    java.time.Instant from = java.time.Instant.EPOCH;
+    java.time.Instant from = a.clock().now().minus(java.time.Duration.ofHours(1));
     java.time.Instant to = from.plus(java.time.Duration.ofDays(1));
     assertThat(a.jobs().opened(from, to)).hasSize(1);
     assertThat(b.jobs().opened(from, to)).isEmpty();
