@@ -20,6 +20,7 @@ public final class InMemoryJobs implements Jobs {
   private final ConcurrentMap<JobId, Job> jobs = new ConcurrentHashMap<>();
   private final ConcurrentMap<JobId, Manifest> manifests = new ConcurrentHashMap<>();
   private final ConcurrentMap<JobId, Long> stored = new ConcurrentHashMap<>();
+  private final java.util.Set<JobId> owed = ConcurrentHashMap.newKeySet();
 
   @Override
   public boolean create(Job job) {
@@ -90,6 +91,21 @@ public final class InMemoryJobs implements Jobs {
   @Override
   public List<JobId> sealed() {
     return jobs.values().stream().filter(j -> j.status() == JobStatus.SEALED).map(Job::id).sorted().toList();
+  }
+
+  @Override
+  public void owesAnnouncement(JobId id) {
+    owed.add(id);
+  }
+
+  @Override
+  public List<JobId> owedAnnouncements() {
+    return owed.stream().sorted().toList();
+  }
+
+  @Override
+  public void announced(JobId id) {
+    owed.remove(id);
   }
 
   @Override

@@ -314,6 +314,7 @@ public final class AvailabilityCheck {
   private boolean makeIncomplete(Job job, Manifest manifest, long counted) {
     long expected = manifest.chunkCount();
     Job incomplete = job.transitionTo(JobStatus.INCOMPLETE, clock.now());
+    announcer.owing(job.id());
     if (!jobs.replace(job, incomplete)) {
       return false;
     }
@@ -350,6 +351,7 @@ public final class AvailabilityCheck {
 
   private boolean makeAvailable(Job job, Manifest manifest) {
     Job available = job.transitionTo(JobStatus.AVAILABLE, clock.now());
+    announcer.owing(job.id());
     if (jobs.replace(job, available)) {
       log.info("job {} is AVAILABLE: {} chunks, {} events", job.id(), manifest.chunkCount(), manifest.eventCount());
       manifests.remove(job.id());

@@ -51,6 +51,15 @@ public final class JobAnnouncer {
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failedAttempts = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder recovered = new LongAdder();
+  /** Whether there is a destination, and so announcements to owe durably. */
+  private final boolean durable;
+  private Instant nextRecovery = Instant.MIN;
+
+  /** How long after its move a settled job's owed announcement is left to the process that made the move. */
+  static final Duration RECOVERY_GRACE = Duration.ofMinutes(1);
+  /** How often the owed announcements in the store are looked at. */
+  static final Duration RECOVERY_INTERVAL = Duration.ofMinutes(1);
 
   /**
    * How failed announcements are retried.
@@ -87,8 +96,11 @@ public final class JobAnnouncer {
     WAITING
   }
 
-  /** Counters since start; {@code waiting} is what a crash now would lose. */
-  public record Stats(long delivered, long failedAttempts, int waiting, long dropped) {}
+  /**
+   * Counters since start: {@code waiting} is in this process's retry list (owed in the store too,
+   * so a crash does not lose them); {@code recovered} were found owed in the store and announced again.
+   */
+  public record Stats(long delivered, long failedAttempts, int waiting, long dropped, long recovered) {}
 
   private record Key(JobId job, JobStatus status) {}
 
@@ -107,6 +119,20 @@ public final class JobAnnouncer {
     this.jobs = jobs;
     this.clock = clock;
     this.settings = settings;
+    this.durable = announcements != JobAnnouncements.none();
+  }
+
+  /**
+   * Records in the store, before a job is moved to a settled status, that its announcement may be
+   * owed: if this process dies between the move and the delivery, any process's next sweep finds it
+   * and announces the job. Does nothing when there is no destination.
+   *
+   * @throws RuntimeException the store's failure: the move must not be made without the record
+   */
+  public void owing(JobId id) {
+    if (durable) {
+      jobs.owesAnnouncement(id);
+    }
   }
 
   /** An announcer with nowhere to announce (no destination configured). */
@@ -143,9 +169,18 @@ public final class JobAnnouncer {
     return Optional.of(announcement);
   }
 
-  /** Tries again every waiting announcement whose backoff has passed; returns how many were delivered. */
+  /**
+   * Tries again every waiting announcement whose backoff has passed; returns how many were
+   * delivered. Once a minute it also looks at the announcements owed in the store, and announces
+   * again each settled job whose announcement is still owed a minute after its move — one that a
+   * process died before delivering, or could not mark delivered.
+   */
   public int retryDue() {
     Instant now = clock.now();
+    if (durable && !now.isBefore(nextRecovery)) {
+      nextRecovery = now.plus(RECOVERY_INTERVAL);
+      recoverOwed(now);
+    }
     List<Waiting> due = new ArrayList<>();
     synchronized (waiting) {
       for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
@@ -189,6 +224,26 @@ public final class JobAnnouncer {
     }
   }
 
+  private void recoverOwed(Instant now) {
+    for (JobId id : jobs.owedAnnouncements()) {
+      synchronized (waiting) {
+        if (waiting.keySet().stream().anyMatch(k -> k.job().equals(id))) {
+          continue; // this process has it in hand
+        }
+      }
+      Optional<Job> job = jobs.find(id);
+      if (job.isEmpty()) {
+        jobs.announced(id);
+      } else if (job.get().status().isTerminal() && !job.get().updatedAt().plus(RECOVERY_GRACE).isAfter(now)) {
+        log.info("announcing job {} ({}) again: its announcement is still owed {} after the move", id, job.get().status(),
+            Duration.between(job.get().updatedAt(), now));
+        recovered.increment();
+        announceSettled(id, Optional.empty());
+      }
+      // not settled yet: its move was lost to another process, or has not happened; it stays owed
+    }
+  }
+
   /** The announcements waiting for another attempt, oldest first. */
   public List<JobAnnouncement> waiting() {
     synchronized (waiting) {
@@ -197,7 +252,7 @@ public final class JobAnnouncer {
   }
 
   public Stats stats() {
-    return new Stats(delivered.sum(), failedAttempts.sum(), waitingCount(), dropped.sum());
+    return new Stats(delivered.sum(), failedAttempts.sum(), waitingCount(), dropped.sum(), recovered.sum());
   }
 
   /** One attempt; a failure puts the announcement (back) in the waiting list with its next due time. */
@@ -205,6 +260,14 @@ public final class JobAnnouncer {
     try {
       announcements.announce(w.announcement);
       delivered.increment();
+      if (durable) {
+        try {
+          jobs.announced(w.announcement.jobId());
+        } catch (RuntimeException e) {
+          // still owed in the store: a later sweep announces it again, a duplicate receivers drop
+          log.warn("announced job {} but could not record it; it may be announced again: {}", w.announcement.jobId(), e.toString());
+        }
+      }
       if (w.failures > 0) {
         log.info("announced {} of job {} after {} failed attempt(s)", w.announcement.kind(), w.announcement.jobId(), w.failures);
       }

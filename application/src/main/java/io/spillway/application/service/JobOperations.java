@@ -25,11 +25,14 @@ public final class JobOperations {
   private final Jobs jobs;
   private final Chunks chunks;
   private final Clock clock;
+  private final JobAnnouncer announcer;
 
-  public JobOperations(Jobs jobs, Chunks chunks, Clock clock) {
+  /** @param announcer where a job failed here is announced (JobFailed) */
+  public JobOperations(Jobs jobs, Chunks chunks, Clock clock, JobAnnouncer announcer) {
     this.jobs = jobs;
     this.chunks = chunks;
     this.clock = clock;
+    this.announcer = announcer;
   }
 
   /** The jobs opened in the last {@code since}, oldest first, optionally only those in {@code status}. */
@@ -92,7 +95,8 @@ public final class JobOperations {
 
   /**
    * Marks the job FAILED, whatever its producer or consumers do next: readers refuse it, and chunks
-   * that still arrive are stored but never make it AVAILABLE. Retries a status that moved under it
+   * that still arrive are stored but never make it AVAILABLE. The move is announced (JobFailed)
+   * like any other, owed in the store first. Retries a status that moved under it
    * (a consumer sealing or counting at the same moment).
    *
    * @throws DatasetNotAvailableException when no such job exists
@@ -107,7 +111,9 @@ public final class JobOperations {
         return new Failing.Settled(job);
       }
       Job failed = job.transitionTo(JobStatus.FAILED, clock.now());
+      announcer.owing(id);
       if (jobs.replace(job, failed)) {
+        announcer.announceSettled(id, Optional.of("failed by an operator"));
         return new Failing.Failed(failed);
       }
       if (attempt >= 16) {

@@ -357,4 +357,22 @@ public abstract class JobsContract {
 
     assertThat(jobs.sealed()).isEmpty();
   }
+
+  @Test
+  void anOwedAnnouncementIsListedOnceUntilAnnounced() {
+    Jobs jobs = newJobs();
+    assertThat(jobs.owedAnnouncements()).isEmpty();
+    jobs.create(submitted("job-b"));
+    jobs.create(submitted("job-a"));
+
+    jobs.owesAnnouncement(JobId.of("job-b"));
+    jobs.owesAnnouncement(JobId.of("job-a"));
+    jobs.owesAnnouncement(JobId.of("job-b"));
+
+    assertThat(jobs.owedAnnouncements()).containsExactly(JobId.of("job-a"), JobId.of("job-b"));
+    jobs.announced(JobId.of("job-b"));
+    jobs.announced(JobId.of("job-b"));
+    assertThat(jobs.owedAnnouncements()).containsExactly(JobId.of("job-a"));
+    assertThat(listed(jobs)).hasSize(2);
+  }
 }

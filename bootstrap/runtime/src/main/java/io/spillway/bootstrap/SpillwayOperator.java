@@ -21,9 +21,11 @@ public final class SpillwayOperator {
   private final JobOperations jobs;
   private final DatasetVerification verification;
   private final DeadLetterReplay deadLetters;
+  private final io.spillway.application.service.JobAnnouncer announcer;
 
   SpillwayOperator(SpillwayServices services) {
-    this.jobs = new JobOperations(services.jobs(), services.chunks(), services.clock());
+    this.jobs = new JobOperations(services.jobs(), services.chunks(), services.clock(), services.announcer());
+    this.announcer = services.announcer();
     this.verification = new DatasetVerification(services.jobs(), services.chunks(), services.codecs());
     this.deadLetters = new DeadLetterReplay(services.deadLetters(), services.ingest(), services.clock());
   }
@@ -41,6 +43,15 @@ public final class SpillwayOperator {
   /** Fails a job that has not settled (see {@link JobOperations#fail}). */
   public JobOperations.Failing fail(JobId id) {
     return jobs.fail(id);
+  }
+
+  /**
+   * Delivers the announcements still waiting in this process (a job failed here whose JobFailed
+   * could not be sent at once), for up to {@code timeout}; returns how many still wait. Those stay
+   * owed in the store, and a consumer's sweep announces them later.
+   */
+  public int deliverAnnouncements(Duration timeout) throws InterruptedException {
+    return announcer.drain(timeout);
   }
 
   /** Re-reads every stored chunk of the job and lists what is corrupt, misplaced or missing. */

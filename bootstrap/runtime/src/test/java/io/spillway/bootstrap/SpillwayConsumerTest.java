@@ -195,5 +195,8 @@ class SpillwayConsumerTest {
     public Optional<StoredChunks> progress(JobId id) { check(); return delegate.progress(id); }
     public List<JobId> sealed() { check(); return delegate.sealed(); }
     public List<Job> opened(Instant from, Instant to) { check(); return delegate.opened(from, to); }
+    public void owesAnnouncement(JobId id) { check(); delegate.owesAnnouncement(id); }
+    public List<JobId> owedAnnouncements() { check(); return delegate.owedAnnouncements(); }
+    public void announced(JobId id) { check(); delegate.announced(id); }
   }
 }

@@ -40,6 +40,8 @@ public final class DynamoDbJobs implements Jobs {
   static final String SEALED_PARTITION = "SEALED";
   /** The partitions listing the jobs opened on one UTC day ({@code pk = OPENED#yyyy-mm-dd}, {@code sk} = epoch millis#id). */
   static final String OPENED_PREFIX = "OPENED#";
+  /** The partition listing the jobs that may be owed an announcement ({@code sk} = job id). */
+  static final String ANNOUNCE_PARTITION = "ANNOUNCE";
   /** The most job records one BatchGetItem reads. */
   private static final int BATCH_GET = 100;
   /** The job record's count of stored chunks, added to by every consumer. */
@@ -298,6 +300,40 @@ public final class DynamoDbJobs implements Jobs {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new io.spillway.application.port.out.RetryableStoreException("interrupted while listing jobs", e);
+    }
+  }
+
+  @Override
+  public void owesAnnouncement(JobId id) {
+    try {
+      table.client().putItem(r -> r.tableName(table.name()).item(Map.of("pk", AttributeValue.fromS(ANNOUNCE_PARTITION), "sk",
+          AttributeValue.fromS(id.value()))));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "PutItem of the owed-announcement entry of " + id, e);
+    }
+  }
+
+  @Override
+  public List<JobId> owedAnnouncements() {
+    List<JobId> owed = new ArrayList<>();
+    try {
+      table.client().queryPaginator(r -> r.tableName(table.name()).keyConditionExpression("pk = :pk")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ANNOUNCE_PARTITION))).consistentRead(true))
+          .items().forEach(item -> owed.add(new JobId(item.get("sk").s())));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "Query of owed announcements", e);
+    }
+    owed.sort(Comparator.naturalOrder());
+    return owed;
+  }
+
+  @Override
+  public void announced(JobId id) {
+    try {
+      table.client().deleteItem(r -> r.tableName(table.name())
+          .key(Map.of("pk", AttributeValue.fromS(ANNOUNCE_PARTITION), "sk", AttributeValue.fromS(id.value()))));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "DeleteItem of the owed-announcement entry of " + id, e);
     }
   }
 

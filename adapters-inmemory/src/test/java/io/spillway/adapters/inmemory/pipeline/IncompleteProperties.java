@@ -281,6 +281,21 @@ class IncompleteProperties {
       public List<Job> opened(java.time.Instant from, java.time.Instant to) {
         return jobs.opened(from, to);
       }
+
+      @Override
+      public void owesAnnouncement(JobId id) {
+        jobs.owesAnnouncement(id);
+      }
+
+      @Override
+      public List<JobId> owedAnnouncements() {
+        return jobs.owedAnnouncements();
+      }
+
+      @Override
+      public void announced(JobId id) {
+        jobs.announced(id);
+      }
     };
 
     AvailabilityCheck.Sweep second = new AvailabilityCheck(interleaved, chunks, clock, settings(Optional.of(RETENTION))).sweep();

@@ -191,7 +191,45 @@ class JobAnnouncementDeliveryTest {
     clock.advance(Duration.ofMillis(1));
     consumerCheck.sweep();
     assertThat(bus.accepted()).hasSize(1).first().isInstanceOf(JobAvailable.class);
-    assertThat(consumerCheck.announcer().stats()).isEqualTo(new JobAnnouncer.Stats(1, 1, 0, 0));
+    assertThat(consumerCheck.announcer().stats()).isEqualTo(new JobAnnouncer.Stats(1, 1, 0, 0, 0));
+  }
+
+  @Test
+  void anAnnouncementOwedByAProcessThatDiedIsDeliveredByAnotherProcessesSweepAMinuteLater() {
+    produceAndSeal(producer(stream, process()));
+    bus.refuseNext(1, Refusal.THROTTLED);
+    // the process that completes the job cannot announce it, and dies with the announcement in its retry list
+    consumer(process()).ingest(everything());
+    assertThat(job().status()).isEqualTo(JobStatus.AVAILABLE);
+    assertThat(bus.accepted()).isEmpty();
+    assertThat(jobs.owedAnnouncements()).as("owed in the store, not only in the dead process").containsExactly(JOB);
+
+    AvailabilityCheck survivor = process();
+    survivor.sweep();
+    assertThat(bus.accepted()).as("left to the process that moved it for a minute").isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    survivor.sweep();
+
+    assertThat(bus.accepted()).containsExactly(JobAvailable.of(job(), jobs.manifest(JOB).orElseThrow()));
+    assertThat(jobs.owedAnnouncements()).as("delivered: no longer owed").isEmpty();
+    assertThat(survivor.announcer().stats().recovered()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(5));
+    survivor.sweep();
+    assertThat(bus.accepted()).as("announced once").hasSize(1);
+  }
+
+  @Test
+  void aDeliveredAnnouncementIsNoLongerOwedAndWithoutADestinationNothingIsOwed() {
+    produceAndSeal(producer(stream, process()));
+    consumer(process()).ingest(everything());
+    assertThat(bus.accepted()).hasSize(1);
+    assertThat(jobs.owedAnnouncements()).isEmpty();
+
+    InMemoryJobs quiet = new InMemoryJobs();
+    quiet.create(Job.submitted(JOB, "unannounced", JobClass.STANDARD, 1, clock.now()));
+    JobAnnouncer silent = JobAnnouncer.silent(quiet, clock);
+    silent.owing(JOB);
+    assertThat(quiet.owedAnnouncements()).as("nowhere to announce: nothing to owe").isEmpty();
   }
 
   @Test

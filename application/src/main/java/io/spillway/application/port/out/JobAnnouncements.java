@@ -16,6 +16,13 @@ public interface JobAnnouncements {
 
   /** Announces nothing, to no one: what runs when no destination is configured. */
   static JobAnnouncements none() {
-    return announcement -> {};
+    return Silence.NONE;
+  }
+
+  /** The one silent destination, so that announcers can tell they have nowhere to announce. */
+  final class Silence {
+    static final JobAnnouncements NONE = announcement -> {};
+
+    private Silence() {}
   }
 }

@@ -54,6 +54,19 @@ public interface Jobs {
    */
   List<Job> opened(Instant from, Instant to);
 
+  /**
+   * Records that an announcement of this job may be owed: written before a move to a settled status
+   * when announcements are on, and kept until {@link #announced} — so an announcement a process died
+   * before delivering is found by the next sweep in any process. Writing it twice is a no-op.
+   */
+  void owesAnnouncement(JobId id);
+
+  /** The jobs that may be owed an announcement, in id order (a small list: entries leave once announced). */
+  List<JobId> owedAnnouncements();
+
+  /** The job's announcement was delivered: it is no longer owed. A no-op when it was not listed. */
+  void announced(JobId id);
+
   /** The longest window {@link #opened} lists: a store may keep one small partition per day. */
   int MAX_WINDOW_DAYS = 400;
 

@@ -183,7 +183,7 @@ final class JobsCommand implements Runnable {
     String job;
 
     @Override
-    int run(Spillway spillway, PrintWriter out) {
+    int run(Spillway spillway, PrintWriter out) throws InterruptedException {
       JobId id = OperatorOutput.jobId(spec, job);
       OperatorOutput.existing(spec, spillway, id, selection);
       JobOperations.Failing outcome = spillway.operator().fail(id);
@@ -192,6 +192,11 @@ final class JobsCommand implements Runnable {
           : ((JobOperations.Failing.Settled) outcome).job();
       if (outcome instanceof JobOperations.Failing.Settled) {
         throw Options.refuse(spec, "JOB", id.value(), "a job that has not settled (it is " + after.status() + ")");
+      }
+      int undelivered = spillway.operator().deliverAnnouncements(Duration.ofSeconds(30));
+      if (undelivered > 0) {
+        spec.commandLine().getErr().println("spillway jobs fail: JobFailed of " + id.value()
+            + " could not be announced yet; it stays owed, and a consumer's sweep announces it");
       }
       if (json) {
         Map<String, Object> o = OperatorOutput.job(after);

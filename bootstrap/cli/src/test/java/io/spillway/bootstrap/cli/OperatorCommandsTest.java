@@ -170,6 +170,22 @@ class OperatorCommandsTest {
     assertThat(read.err()).contains("FAILED").hasLineCount(1);
   }
 
+  @Test
+  void failingAJobAnnouncesJobFailedWhenAnnouncementsAreOn() throws Exception {
+    spillway.close();
+    spillway = Spillway.inMemory(SpillwayConfig.defaults().withMemoryAnnouncements(true));
+    Job open = spillway.producer().open("announced failure", JobClass.STANDARD, 1);
+
+    assertThat(spillway("jobs", "fail", open.id().value()).exit()).isZero();
+
+    var announced = ((io.spillway.bootstrap.wiring.InMemorySpillway) spillway.services()).announcements().accepted();
+    assertThat(announced).hasSize(1).first().isInstanceOfSatisfying(io.spillway.application.port.out.JobFailed.class, f -> {
+      assertThat(f.jobId()).isEqualTo(open.id());
+      assertThat(f.reason()).contains("failed by an operator");
+    });
+    assertThat(spillway.services().jobs().owedAnnouncements()).as("delivered, so no longer owed").isEmpty();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"events.jsonl.zst", "events.jsonl.gz", "events.jsonl.xz", "events.jsonl.bz2", "events.jsonl"})
   void readWritesTheVerifiedDatasetCompressedByTheFilesExtension(String name, @TempDir Path dir) throws Exception {

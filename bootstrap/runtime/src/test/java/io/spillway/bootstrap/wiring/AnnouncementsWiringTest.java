@@ -123,7 +123,7 @@ class AnnouncementsWiringTest {
     try {
       aws.announcer().announce(new JobFailed(io.spillway.domain.job.JobId.of("aws-2"), "quiet", JobClass.STANDARD, 0, Optional.empty(), T));
 
-      assertThat(aws.announcer().stats()).isEqualTo(new io.spillway.application.service.JobAnnouncer.Stats(1, 0, 0, 0));
+      assertThat(aws.announcer().stats()).isEqualTo(new io.spillway.application.service.JobAnnouncer.Stats(1, 0, 0, 0, 0));
     } finally {
       aws.clients().close();
     }
