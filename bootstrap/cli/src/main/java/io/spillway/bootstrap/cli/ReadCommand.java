@@ -15,6 +15,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +60,9 @@ final class ReadCommand implements Callable<Integer>, Backends.Using {
   @Option(names = "--out", description = "write to this file instead of stdout; .gz, .zst, .xz or .bz2 at the end compresses")
   Path out;
 
+  @Option(names = "--json", description = "print what was read as one JSON object (on stdout with --out, else on stderr)")
+  boolean json;
+
   private Backends backends = Backends.DEFAULT;
 
   @Override
@@ -89,28 +93,68 @@ final class ReadCommand implements Callable<Integer>, Backends.Using {
       String name = target.getFileName().toString();
       compressor = Optional.ofNullable(COMPRESSORS.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)));
     }
-    Spillway spillway = backends.open(spec, selection);
+    Path partial = target == null ? null : target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    OutputStream file = null;
+    if (partial != null) {
+      // created now, before anything is read: a file this process cannot write is refused up front, whoever runs it
+      try {
+        file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw Options.refuse(spec, "--out", out, "a file this process can write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      }
+    }
+    // an interrupted read (Ctrl-C, SIGTERM) must not leave its partial file behind
+    Thread cleanUp = partial == null ? null : new Thread(() -> deleteQuietly(partial), "spillway-read-cleanup");
+    if (cleanUp != null) {
+      Runtime.getRuntime().addShutdownHook(cleanUp);
+    }
+    boolean renamed = false;
+    Spillway spillway = null;
     try {
+      spillway = backends.open(spec, selection);
       Job found = OperatorOutput.existing(spec, spillway, id, selection);
       OptionalLong total = group == null && found.status() == JobStatus.AVAILABLE
           ? spillway.reader().manifest(id).map(Manifest::eventCount).map(OptionalLong::of).orElse(OptionalLong.empty())
           : OptionalLong.empty();
-      DatasetSummary summary = target == null ? toStdout(spillway, id, total) : toFile(spillway, id, target, compressor, total);
-      if (target != null) {
+      DatasetSummary summary = target == null ? toStdout(spillway, id, total) : toFile(spillway, id, file, partial, target, compressor, total);
+      renamed = target != null;
+      if (json || target != null) {
         Map<String, Object> done = new LinkedHashMap<>();
         done.put("job", id.value());
         done.put("group", group);
         done.put("events", summary.events());
         done.put("chunks", summary.chunks());
         done.put("verifiedAgainstManifest", summary.verifiedAgainstManifest());
-        done.put("out", target.toString());
+        done.put("out", target == null ? null : target.toString());
         done.put("compression", compressor.orElse("none"));
-        done.put("bytes", Files.size(target));
-        spec.commandLine().getOut().println(Json.of(done).replace("\n", "").replaceAll(" {2,}", " "));
+        done.put("bytes", target == null ? null : Files.size(target));
+        if (json) {
+          (target == null ? spec.commandLine().getErr() : spec.commandLine().getOut()).println(Json.of(done));
+        } else {
+          spec.commandLine().getOut().printf("%s: %d events (%d chunks)%s written to %s (%s, %d bytes)%n", id.value(), summary.events(), summary.chunks(),
+              summary.verifiedAgainstManifest() ? ", verified against the manifest," : "", target, compressor.orElse("uncompressed"), Files.size(target));
+        }
       }
       return 0;
     } finally {
-      backends.release(spillway);
+      if (file != null && !renamed) {
+        try {
+          file.close();
+        } catch (IOException ignored) {
+          // it is deleted next
+        }
+        deleteQuietly(partial);
+      }
+      if (cleanUp != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanUp);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs anyway
+        }
+      }
+      if (spillway != null) {
+        backends.release(spillway);
+      }
     }
   }
 
@@ -126,36 +170,21 @@ final class ReadCommand implements Callable<Integer>, Backends.Using {
     }
   }
 
-  private DatasetSummary toFile(Spillway spillway, JobId id, Path target, Optional<String> compressor, OptionalLong total) throws IOException {
-    Path partial = target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    // an interrupted read (Ctrl-C, SIGTERM) must not leave its partial file behind either
-    Thread cleanUp = new Thread(() -> deleteQuietly(partial), "spillway-read-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanUp);
-    boolean done = false;
-    try {
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
-          OutputStream packed = compressor.isPresent() ? new CompressorStreamFactory().createCompressorOutputStream(compressor.get(), file) : file) {
-        DatasetSummary summary = write(spillway, id, packed, total);
-        packed.close();
-        try {
-          Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        done = true;
-        return summary;
-      } catch (CompressorException e) {
-        throw new IOException("cannot compress with " + compressor.orElse("none") + ": " + e.getMessage(), e);
-      }
-    } finally {
-      if (!done) {
-        deleteQuietly(partial);
-      }
+  /** Writes through {@code file} (the partial file, open), then renames it to {@code target} once the read is complete and verified. */
+  private DatasetSummary toFile(Spillway spillway, JobId id, OutputStream file, Path partial, Path target, Optional<String> compressor,
+      OptionalLong total) throws IOException {
+    try (OutputStream buffered = new BufferedOutputStream(file, 1 << 16);
+        OutputStream packed = compressor.isPresent() ? new CompressorStreamFactory().createCompressorOutputStream(compressor.get(), buffered) : buffered) {
+      DatasetSummary summary = write(spillway, id, packed, total);
+      packed.close();
       try {
-        Runtime.getRuntime().removeShutdownHook(cleanUp);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      return summary;
+    } catch (CompressorException e) {
+      throw new IOException("cannot compress with " + compressor.orElse("none") + ": " + e.getMessage(), e);
     }
   }
 

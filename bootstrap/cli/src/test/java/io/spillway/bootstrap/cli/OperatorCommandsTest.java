@@ -192,7 +192,7 @@ class OperatorCommandsTest {
     Produced done = available("exported", 4_000, 2);
     Path file = dir.resolve(name);
 
-    Ran read = spillway("read", done.job().id().value(), "--out", file.toString());
+    Ran read = spillway("read", done.job().id().value(), "--out", file.toString(), "--json");
 
     assertThat(read.exit()).as(read.err()).isZero();
     JsonNode summary = read.json();
@@ -267,11 +267,15 @@ class OperatorCommandsTest {
     assertThat(refused.get(0).err()).contains("JOB: \"job-nobody-opened\"").contains("there is none");
     assertThat(refused.get(1).err()).contains("--format").contains("parquet");
     assertThat(refused.get(2).err()).contains("--out").contains("does not");
+    // /proc takes no new files, whoever asks (root too)
+    Ran unwritable = spillway("read", id, "--out", "/proc/spillway-export.jsonl");
+    assertThat(unwritable.exit()).as(unwritable.err()).isEqualTo(2);
+    assertThat(unwritable.err()).contains("--out").contains("a file this process can write").hasLineCount(1);
     if (!"root".equals(System.getProperty("user.name"))) {
-      // root writes anywhere: the check can only be seen as another user
-      Ran unwritable = spillway("read", id, "--out", locked.resolve("x.jsonl").toString());
-      assertThat(unwritable.exit()).isEqualTo(2);
-      assertThat(unwritable.err()).contains("not writable");
+      // root writes into a read-only directory all the same: only another user sees this check
+      Ran locked2 = spillway("read", id, "--out", locked.resolve("x.jsonl").toString());
+      assertThat(locked2.exit()).isEqualTo(2);
+      assertThat(locked2.err()).contains("not writable");
     }
   }
 
