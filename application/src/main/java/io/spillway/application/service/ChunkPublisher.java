@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * the producer instead of growing or dropping: a chunk counts as published only once accepted.
  *
  * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}, plus the chunks a
- * linger flush or a seal cuts from events accepted earlier (those are never refused).
+ * linger flush or a seal cuts from events accepted earlier (those are never refused). With a spill,
+ * a reservation is taken when memory or the spill has room for it beside all the others, so memory
+ * stays under {@code maxBufferedBytes} and the spill under its capacity, the same unreserved cuts
+ * apart (which go to the spill when memory is full and the spill has room).
  *
  * <p>Locking: the buffer's state (chunks, byte counts, reservations, counters) is guarded by
  * {@code state}, held only for short in-memory steps. Publishing takes a separate turn,
@@ -430,11 +433,14 @@ public final class ChunkPublisher {
   /** Counters since start. */
   public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
 
-  /** Takes the room if buffered plus reserved bytes leave it, in one step under the state lock. */
+  /** Takes the room if memory or the spill holds it beside every other reservation, in one step under the state lock. */
   private boolean tryReserve(long bytes) {
     synchronized (state) {
-      // the spill's room counts too: a chunk that finds memory full goes there
-      if (bufferedBytes + spillBytes + reserved + bytes <= settings.maxBufferedBytes() + spillCapacity) {
+      // Either store must have room for every reservation outstanding, this one included: then each
+      // reserved chunk, placed memory first, fits memory or the spill whole. Room split between the
+      // two (neither alone taking a chunk) would push one of them past its bound.
+      if (bufferedBytes + reserved + bytes <= settings.maxBufferedBytes()
+          || (spill != null && spillBytes + reserved + bytes <= spillCapacity)) {
         reserved += bytes;
         return true;
       }
