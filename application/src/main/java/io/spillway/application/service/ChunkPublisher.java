@@ -1,6 +1,9 @@
 package io.spillway.application.service;
 
 import io.spillway.application.port.in.BackpressureException;
+import io.spillway.application.port.out.ChunkSpill;
+import io.spillway.application.port.out.ChunkSpill.SpillRead;
+import io.spillway.application.port.out.ChunkSpill.SpilledChunk;
 import io.spillway.application.port.out.ChunkStream;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PublishOutcome;
@@ -14,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * the producer instead of growing or dropping: a chunk counts as published only once accepted.
  *
  * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}, plus the chunks a
- * linger flush or a seal cuts from events accepted earlier (those are never refused).
+ * linger flush or a seal cuts from events accepted earlier (those are never refused). With a spill,
+ * a reservation is taken when memory or the spill has room for it beside all the others, so memory
+ * stays under {@code maxBufferedBytes} and the spill under its capacity, the same unreserved cuts
+ * apart (which go to the spill when memory is full and the spill has room).
  *
  * <p>Locking: the buffer's state (chunks, byte counts, reservations, counters) is guarded by
  * {@code state}, held only for short in-memory steps. Publishing takes a separate turn,
@@ -36,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * call in flight stay at the head of the buffer (and in its byte count) until their outcomes are
  * known; other threads only ever add at the tail, so the turn holder finds them where it left them.
  * Lock order: {@code publishing} before {@code state}.
+ *
+ * <p>Spill (optional, docs/spill.md): with a {@link ChunkSpill}, a chunk that finds the memory
+ * bound reached goes to the spill instead, and reservations may count on the spill's room too, so
+ * a long throttle stops the job only once memory and spill are both full. A spilled chunk keeps its
+ * place in the one queue (an entry that refers to the spill), so the order of leaving is the order
+ * of enqueueing whichever store holds a chunk. Spill I/O never runs under {@code state}. A
+ * publisher built over a spill a previous process left puts its entries at the head of the queue.
  */
 public final class ChunkPublisher {
   private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
@@ -46,6 +60,9 @@ public final class ChunkPublisher {
   private final Clock clock;
   private final PublisherSettings settings;
   private final RandomSource jitter;
+  /** Where chunks go when memory is full; null when the publisher has none. */
+  private final ChunkSpill spill;
+  private final long spillCapacity;
 
   /** The turn to publish: held across one publish call (never across a sleep), taken before {@code state}. */
   private final ReentrantLock publishing = new ReentrantLock();
@@ -54,7 +71,18 @@ public final class ChunkPublisher {
   /** Waiting chunks in the order they were enqueued (by {@link Entry#seq}); the head may be in flight. */
   private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
   private long nextSeq;
+  /** Bytes of the chunks held in memory (spilled ones not counted). */
   private long bufferedBytes;
+  /** Bytes of the spilled chunks still owed, and of those being written to the spill. */
+  private long spillBytes;
+  private long maxSpillSeen;
+  private long spilled;
+  private long recovered;
+  private long corrupt;
+  private long spillFailures;
+  /** With a spill, an enqueue does not call a refusing stream again before this (null: no refusal pending). */
+  private Instant retryNotBefore;
+  private int refusals;
   private long reserved;
   private long maxBufferedSeen;
   private long published;
@@ -62,15 +90,63 @@ public final class ChunkPublisher {
   private long throttled;
   private long calls;
 
-  /** A buffered chunk and its place in the order of enqueueing (what {@link #drain} waits for). */
-  private record Entry(Chunk chunk, long seq) {}
+  /** Partition keys are at most 100 characters: what a spilled chunk, not yet read, may add to a call. */
+  private static final int PARTITION_KEY_ALLOWANCE = 400;
+
+  /**
+   * A waiting chunk and its place in the order of enqueueing (what {@link #drain} waits for): held
+   * in memory ({@code chunk}) or in the spill ({@code spilled}, read back when it is published).
+   * Compared by identity: the turn holder finds its batch at the head by it.
+   */
+  private static final class Entry {
+    final Chunk chunk;
+    final SpilledChunk spilled;
+    final long seq;
+
+    Entry(Chunk chunk, SpilledChunk spilled, long seq) {
+      this.chunk = chunk;
+      this.spilled = spilled;
+      this.seq = seq;
+    }
+
+    int bytes() {
+      return chunk != null ? chunk.record().length : spilled.bytes();
+    }
+
+    /** Bytes the entry takes in a publish call, at most (a spilled one's key is not known before it is read). */
+    long callBytes() {
+      return chunk != null ? chunk.record().length + chunk.id().streamPartitionKey().length() : spilled.bytes() + PARTITION_KEY_ALLOWANCE;
+    }
+  }
 
   /** Retries back off exponentially with equal jitter drawn from {@code jitter}. */
   public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings, RandomSource jitter) {
+    this(stream, clock, settings, jitter, Optional.empty());
+  }
+
+  /**
+   * As {@link #ChunkPublisher(ChunkStream, Clock, PublisherSettings, RandomSource)}, overflowing into
+   * the spill when there is one; what the spill already holds (a previous process's) is owed first.
+   */
+  public ChunkPublisher(ChunkStream stream, Clock clock, PublisherSettings settings, RandomSource jitter, Optional<ChunkSpill> spill) {
     this.stream = stream;
     this.clock = clock;
     this.settings = settings;
     this.jitter = jitter;
+    this.spill = spill.orElse(null);
+    this.spillCapacity = spill.map(ChunkSpill::capacityBytes).orElse(0L);
+    if (this.spill != null) {
+      List<SpilledChunk> left = this.spill.entries();
+      for (SpilledChunk e : left) {
+        buffer.addLast(new Entry(null, e, nextSeq++));
+        spillBytes += e.bytes();
+      }
+      recovered = left.size();
+      maxSpillSeen = spillBytes;
+      if (!left.isEmpty()) {
+        log.info("the spill holds {} chunks ({} bytes) a previous process left; they are published before new ones", left.size(), spillBytes);
+      }
+    }
   }
 
   /** Without jitter (deterministic waits): for tests and single-producer simulations. */
@@ -109,12 +185,16 @@ public final class ChunkPublisher {
         if (settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST || !clock.now().isBefore(deadline)) {
           long waiting;
           long reservedNow;
+          long inSpill;
           synchronized (state) {
             waiting = bufferedBytes;
             reservedNow = reserved;
+            inSpill = spillBytes;
           }
           throw new BackpressureException("producer buffer full: " + waiting + " of " + settings.maxBufferedBytes()
-              + " bytes waiting (" + reservedNow + " reserved) and the stream is refusing records"
+              + " bytes waiting (" + reservedNow + " reserved)"
+              + (spill == null ? "" : ", the spill full with " + inSpill + " of " + spillCapacity + " bytes,")
+              + " and the stream is refusing records"
               + (settings.backpressure() == PublisherSettings.Backpressure.BLOCK ? " after " + settings.blockTimeout() : " (fail-fast)"));
         }
         sleep(backoff(failures++));
@@ -141,16 +221,33 @@ public final class ChunkPublisher {
    * when a full batch is waiting does it publish, after any publish call in flight.
    */
   public void enqueue(List<Chunk> chunks, long fromReservation) {
+    List<Chunk> toSpill = new ArrayList<>();
+    boolean[] spilling = new boolean[chunks.size()];
     synchronized (state) {
       reserved -= fromReservation;
-      for (Chunk c : chunks) {
-        buffer.addLast(new Entry(c, nextSeq++));
-        bufferedBytes += c.record().length;
+      for (int i = 0; i < chunks.size(); i++) {
+        int size = chunks.get(i).record().length;
+        // memory first; the spill only for what finds memory full (and not past its own bound)
+        if (spill != null && bufferedBytes + size > settings.maxBufferedBytes() && spillBytes + size <= spillCapacity) {
+          spilling[i] = true;
+          spillBytes += size;
+          toSpill.add(chunks.get(i));
+        } else {
+          bufferedBytes += size;
+        }
       }
-      maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
-      if (!batchReady()) {
-        return;
+      if (toSpill.isEmpty()) {
+        for (Chunk c : chunks) {
+          buffer.addLast(new Entry(c, null, nextSeq++));
+        }
+        maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
+        if (!publishDue()) {
+          return;
+        }
       }
+    }
+    if (!toSpill.isEmpty() && !spillAndQueue(chunks, spilling, toSpill)) {
+      return;
     }
     publishing.lock();
     try {
@@ -162,6 +259,62 @@ public final class ChunkPublisher {
     } finally {
       publishing.unlock();
     }
+  }
+
+  /**
+   * Writes the chunks chosen for the spill (no lock held), then queues all of the enqueued chunks
+   * in their order; a chunk the spill did not take stays in memory (over the bound rather than
+   * lost). Returns whether a publish is due.
+   */
+  private boolean spillAndQueue(List<Chunk> chunks, boolean[] spilling, List<Chunk> toSpill) {
+    List<SpilledChunk> written = new ArrayList<>(toSpill.size());
+    for (Chunk c : toSpill) {
+      SpilledChunk entry = null;
+      try {
+        entry = spill.append(c).orElse(null);
+        if (entry == null) {
+          log.warn("the spill refused chunk {} as full although its count left room; it waits in memory", c.id());
+        }
+      } catch (RetryableStoreException e) {
+        log.warn("spilling chunk {} failed, it waits in memory: {}", c.id(), e.getMessage());
+      }
+      written.add(entry);
+    }
+    synchronized (state) {
+      int w = 0;
+      for (int i = 0; i < chunks.size(); i++) {
+        Chunk c = chunks.get(i);
+        if (!spilling[i]) {
+          buffer.addLast(new Entry(c, null, nextSeq++));
+          continue;
+        }
+        SpilledChunk entry = written.get(w++);
+        if (entry != null) {
+          buffer.addLast(new Entry(null, entry, nextSeq++));
+          spilled++;
+        } else {
+          spillBytes -= c.record().length;
+          bufferedBytes += c.record().length;
+          spillFailures++;
+          buffer.addLast(new Entry(c, null, nextSeq++));
+        }
+      }
+      maxBufferedSeen = Math.max(maxBufferedSeen, bufferedBytes);
+      maxSpillSeen = Math.max(maxSpillSeen, spillBytes);
+      return publishDue();
+    }
+  }
+
+  /**
+   * Whether an enqueue should publish now: a full batch waits and, with a spill, the backoff of the
+   * last refused call has passed (the appender is not held back by a full memory any more, so it
+   * must not hammer a throttled stream once per chunk). Caller holds {@code state}.
+   */
+  private boolean publishDue() {
+    if (!batchReady()) {
+      return false;
+    }
+    return spill == null || retryNotBefore == null || !clock.now().isBefore(retryNotBefore);
   }
 
   /**
@@ -220,31 +373,38 @@ public final class ChunkPublisher {
             return;
           }
           throw new BackpressureException("stream kept refusing records: " + buffer.size() + " chunks (" + bufferedBytes
-              + " bytes) still buffered after " + timeout);
+              + " bytes) still buffered" + (spill == null ? "" : " (" + spillBytes + " more bytes in the spill)") + " after " + timeout);
         }
       }
       sleep(backoff(failures++));
     }
   }
 
+  /** Bytes of the waiting chunks held in memory (spilled ones are not). */
   public long bufferedBytes() {
     synchronized (state) {
       return bufferedBytes;
     }
   }
 
+  /** Chunks waiting for the stream, spilled ones included. */
   public int bufferedChunks() {
     synchronized (state) {
       return buffer.size();
     }
   }
 
-  /** The chunks waiting for the stream (those of a publish call in flight included), oldest first (a copy). */
+  /**
+   * The chunks waiting for the stream in memory (those of a publish call in flight included), oldest
+   * first (a copy); spilled chunks are not read back for it.
+   */
   public List<Chunk> buffered() {
     synchronized (state) {
       List<Chunk> chunks = new ArrayList<>(buffer.size());
       for (Entry e : buffer) {
-        chunks.add(e.chunk());
+        if (e.chunk != null) {
+          chunks.add(e.chunk);
+        }
       }
       return List.copyOf(chunks);
     }
@@ -256,13 +416,31 @@ public final class ChunkPublisher {
     }
   }
 
+  /** The spill's counters since start (all zero without a spill). */
+  public SpillStats spillStats() {
+    synchronized (state) {
+      return new SpillStats(spilled, recovered, spillBytes, maxSpillSeen, spillCapacity, corrupt, spillFailures);
+    }
+  }
+
+  /**
+   * Spill counters: chunks written to it, found in it at start, bytes owed in it now and at most,
+   * its capacity, entries found corrupt (set aside, never published) and chunks it failed to take.
+   */
+  public record SpillStats(long chunksSpilled, long chunksRecovered, long spillBytes, long maxSpillBytes, long capacityBytes,
+      long corruptChunks, long spillFailures) {}
+
   /** Counters since start. */
   public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
 
-  /** Takes the room if buffered plus reserved bytes leave it, in one step under the state lock. */
+  /** Takes the room if memory or the spill holds it beside every other reservation, in one step under the state lock. */
   private boolean tryReserve(long bytes) {
     synchronized (state) {
-      if (bufferedBytes + reserved + bytes <= settings.maxBufferedBytes()) {
+      // Either store must have room for every reservation outstanding, this one included: then each
+      // reserved chunk, placed memory first, fits memory or the spill whole. Room split between the
+      // two (neither alone taking a chunk) would push one of them past its bound.
+      if (bufferedBytes + reserved + bytes <= settings.maxBufferedBytes()
+          || (spill != null && spillBytes + reserved + bytes <= spillCapacity)) {
         reserved += bytes;
         return true;
       }
@@ -272,7 +450,7 @@ public final class ChunkPublisher {
 
   /** Caller holds {@code state}. */
   private boolean batchReady() {
-    return buffer.size() >= settings.batchRecords() || bufferedBytes >= settings.batchBytes();
+    return buffer.size() >= settings.batchRecords() || bufferedBytes + spillBytes >= settings.batchBytes();
   }
 
   private boolean batchReadyNow() {
@@ -284,75 +462,181 @@ public final class ChunkPublisher {
   /** Whether every chunk enqueued up to {@code seq} has left; the buffer is in enqueue order. Caller holds {@code state}. */
   private boolean drained(long seq) {
     Entry head = buffer.peekFirst();
-    return head == null || head.seq() > seq;
+    return head == null || head.seq > seq;
   }
 
   /**
    * One publish call for the head of the buffer; throttled chunks stay at the head, in order.
    * Caller holds the {@code publishing} turn and not {@code state}: the batch is chosen and the
-   * outcomes applied under {@code state}, the call itself runs without it.
+   * outcomes applied under {@code state}, the call itself (and any reading of spilled chunks) runs
+   * without it. A spilled chunk found corrupt is dropped from the queue (the spill set it aside and
+   * reported it) and never published; a batch that held only such chunks is followed by the next.
    */
   private int publishOnce() {
     if (!publishing.isHeldByCurrentThread() || Thread.holdsLock(state)) {
       throw new IllegalStateException("publishOnce needs the publishing turn and must not hold the state lock");
     }
-    List<Chunk> batch = new ArrayList<>();
-    synchronized (state) {
-      if (buffer.isEmpty()) {
-        return 0;
+    while (true) {
+      List<Entry> head = new ArrayList<>();
+      synchronized (state) {
+        if (buffer.isEmpty()) {
+          return 0;
+        }
+        long bytes = 0;
+        for (Iterator<Entry> it = buffer.iterator(); it.hasNext() && head.size() < settings.batchRecords(); ) {
+          Entry e = it.next();
+          long size = e.callBytes();
+          if (!head.isEmpty() && bytes + size > settings.batchBytes()) {
+            break;
+          }
+          head.add(e);
+          bytes += size;
+        }
       }
-      long bytes = 0;
-      for (Iterator<Entry> it = buffer.iterator(); it.hasNext() && batch.size() < settings.batchRecords(); ) {
-        Chunk c = it.next().chunk();
-        long size = c.record().length + c.id().streamPartitionKey().length();
-        if (!batch.isEmpty() && bytes + size > settings.batchBytes()) {
+      // spilled chunks are read back with no lock held; the head stays ours while we hold the turn
+      Chunk[] chunks = new Chunk[head.size()];
+      boolean[] damaged = new boolean[head.size()];
+      int readable = head.size();
+      for (int i = 0; i < head.size(); i++) {
+        Entry e = head.get(i);
+        if (e.chunk != null) {
+          chunks[i] = e.chunk;
+          continue;
+        }
+        SpillRead read;
+        try {
+          read = spill.read(e.spilled);
+        } catch (RetryableStoreException ex) {
+          log.warn("reading spilled chunk {} failed, will retry: {}", e.spilled.sequence(), ex.getMessage());
+          readable = i;
           break;
         }
-        batch.add(c);
-        bytes += size;
+        if (read instanceof SpillRead.Intact intact) {
+          chunks[i] = intact.chunk();
+        } else {
+          damaged[i] = true;
+          log.error("spilled chunk {} is corrupt and will not be published: {}", e.spilled.sequence(), ((SpillRead.Corrupt) read).reason());
+        }
       }
-      calls++;
-    }
-    List<PublishOutcome> outcomes;
-    try {
-      outcomes = stream.publish(batch);
-    } catch (RetryableStoreException e) {
-      log.warn("publish of {} chunks failed, will retry: {}", batch.size(), e.getMessage());
+      List<Chunk> batch = new ArrayList<>(readable);
+      for (int i = 0; i < readable; i++) {
+        if (!damaged[i]) {
+          batch.add(chunks[i]);
+        }
+      }
+      boolean anyDamaged = false;
+      for (boolean d : damaged) {
+        anyDamaged |= d;
+      }
+      if (batch.isEmpty()) {
+        apply(head, chunks, readable, damaged, List.of());
+        if (anyDamaged) {
+          continue; // nothing to send but corrupt entries, now gone: try the next head
+        }
+        return 0;
+      }
+      List<PublishOutcome> outcomes;
       synchronized (state) {
-        throttled += batch.size();
+        calls++;
       }
-      return 0;
+      try {
+        outcomes = stream.publish(batch);
+      } catch (RetryableStoreException e) {
+        log.warn("publish of {} chunks failed, will retry: {}", batch.size(), e.getMessage());
+        synchronized (state) {
+          throttled += batch.size();
+        }
+        apply(head, chunks, readable, damaged, null);
+        return 0;
+      }
+      if (outcomes.size() != batch.size()) {
+        throw new IllegalStateException("stream answered " + outcomes.size() + " outcomes for " + batch.size() + " chunks");
+      }
+      return apply(head, chunks, readable, damaged, outcomes);
     }
-    if (outcomes.size() != batch.size()) {
-      throw new IllegalStateException("stream answered " + outcomes.size() + " outcomes for " + batch.size() + " chunks");
-    }
+  }
+
+  /**
+   * Applies a call's outcomes to the head it was cut from: accepted chunks leave (spilled ones are
+   * then removed from the spill, outside {@code state}), corrupt ones are dropped, the rest go back
+   * to the head in order. {@code outcomes} is null for a failed call (nothing accepted, the sent
+   * chunks already counted as throttled); entries from {@code readable} on were not sent. Returns
+   * the chunks accepted.
+   */
+  private int apply(List<Entry> head, Chunk[] chunks, int readable, boolean[] damaged, List<PublishOutcome> outcomes) {
+    List<SpilledChunk> toRemove = new ArrayList<>();
+    int accepted = 0;
     synchronized (state) {
       // only the turn holder takes from the head, others add at the tail: the batch is still the head
-      Iterator<Entry> head = buffer.iterator();
-      for (Chunk c : batch) {
-        if (!head.hasNext() || head.next().chunk() != c) {
+      Iterator<Entry> it = buffer.iterator();
+      for (Entry e : head) {
+        if (!it.hasNext() || it.next() != e) {
           throw new IllegalStateException("the buffer's head changed during a publish call");
         }
       }
       List<Entry> retry = new ArrayList<>();
-      int accepted = 0;
-      for (int i = 0; i < batch.size(); i++) {
+      int sent = 0;
+      for (int i = 0; i < head.size(); i++) {
         Entry e = buffer.pollFirst();
-        Chunk c = e.chunk();
-        if (outcomes.get(i) instanceof PublishOutcome.Accepted) {
+        if (i < readable && damaged[i]) {
+          spillBytes -= e.bytes();
+          corrupt++;
+          continue;
+        }
+        if (i >= readable) {
+          retry.add(e);
+          continue;
+        }
+        PublishOutcome outcome = outcomes == null ? null : outcomes.get(sent);
+        sent++;
+        if (outcome instanceof PublishOutcome.Accepted) {
           accepted++;
           published++;
-          publishedEvents += c.eventCount();
-          bufferedBytes -= c.record().length;
+          publishedEvents += chunks[i].eventCount();
+          if (e.chunk != null) {
+            bufferedBytes -= e.chunk.record().length;
+          } else {
+            toRemove.add(e.spilled);
+          }
         } else {
-          throttled++;
+          if (outcomes != null) {
+            throttled++;
+          }
           retry.add(e);
         }
       }
       for (int i = retry.size() - 1; i >= 0; i--) {
         buffer.addFirst(retry.get(i));
       }
-      return accepted;
+      if (sent > 0) {
+        if (accepted > 0) {
+          refusals = 0;
+          retryNotBefore = null;
+        } else {
+          retryNotBefore = clock.now().plus(backoff(refusals++));
+        }
+      }
+    }
+    if (!toRemove.isEmpty()) {
+      forget(toRemove);
+    }
+    return accepted;
+  }
+
+  /** Removes spilled chunks the stream accepted; a failed removal only means a duplicate after a restart. */
+  private void forget(List<SpilledChunk> accepted) {
+    long bytes = 0;
+    for (SpilledChunk s : accepted) {
+      try {
+        spill.remove(s);
+      } catch (RetryableStoreException e) {
+        log.warn("removing published chunk {} from the spill failed; a restart would publish it again (a duplicate): {}", s.sequence(),
+            e.getMessage());
+      }
+      bytes += s.bytes();
+    }
+    synchronized (state) {
+      spillBytes -= bytes;
     }
   }
 

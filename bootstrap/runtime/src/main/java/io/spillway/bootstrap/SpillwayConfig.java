@@ -9,6 +9,7 @@ import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.chunk.ChunkAssembler;
 import io.spillway.domain.chunk.CodecId;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything a Spillway process is configured with, whatever its environment, in one immutable
@@ -24,6 +25,8 @@ import java.time.Duration;
  * @param memoryAnnouncements on the in-memory backend, record the announcements of settled jobs
  *     (see {@link io.spillway.bootstrap.wiring.InMemorySpillway#announcements()}); otherwise none
  *     are made. On AWS, {@link io.spillway.bootstrap.aws.AwsSettings#eventBus()} decides.
+ * @param spill where the producer spills chunks once its memory bound is reached (none by default:
+ *     a full buffer pushes back on the job)
  */
 public record SpillwayConfig(
     CodecId codec,
@@ -41,7 +44,8 @@ public record SpillwayConfig(
     Duration availabilitySweep,
     Duration maxRecountInterval,
     BacklogMonitorSettings backlog,
-    boolean memoryAnnouncements) {
+    boolean memoryAnnouncements,
+    Optional<SpillSettings> spill) {
 
   public SpillwayConfig {
     if (readParallelism < 1 || readParallelism > 256) {
@@ -54,87 +58,94 @@ public record SpillwayConfig(
     positive("availabilitySweep", availabilitySweep);
     positive("maxRecountInterval", maxRecountInterval);
     java.util.Objects.requireNonNull(backlog, "backlog");
+    java.util.Objects.requireNonNull(spill, "spill");
   }
 
   /** Kinesis and DynamoDB limits as documented, 4 shards, 10,000 provisioned write units. */
   public static SpillwayConfig defaults() {
     return new SpillwayConfig(CodecId.ZSTD, 3, ChunkAssembler.Settings.defaults(), PublisherSettings.defaults(),
         IngestSettings.defaults(), StreamLimits.kinesis(4), TableCapacity.Settings.provisioned(10_000),
-        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults(), false);
+        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults(), false, Optional.empty());
   }
 
   public SpillwayConfig withStream(StreamLimits s) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, s, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withTable(TableCapacity.Settings t) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, t, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withIngest(IngestSettings i) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, i, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withPublisher(PublisherSettings p) {
     return new SpillwayConfig(codec, zstdLevel, assembler, p, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withAssembler(ChunkAssembler.Settings a) {
     return new SpillwayConfig(codec, zstdLevel, a, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withCodec(CodecId c, int level) {
     return new SpillwayConfig(c, level, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withReadParallelism(int threads) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, threads, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   /** How many records a consumer asks the stream for at a time. */
   public SpillwayConfig withConsumerBatchRecords(int records) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, records, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withSealTimeout(Duration timeout) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, timeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withJitterSeed(long seed) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   public SpillwayConfig withSequentialJobIds(boolean sequential) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements);
+        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
   }
 
   /** How often consumers sweep the SEALED jobs, and the longest pause between two recounts of one stalled job. */
   public SpillwayConfig withAvailabilitySweep(Duration every, Duration maxRecount) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, every, maxRecount, backlog, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, every, maxRecount, backlog, memoryAnnouncements, spill);
   }
 
   /** How the consumers' retention-risk monitor measures and judges (window, policy, horizon, calm-down). */
   public SpillwayConfig withBacklog(BacklogMonitorSettings b) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b, memoryAnnouncements);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b, memoryAnnouncements, spill);
   }
 
   /** Whether the in-memory backend records job announcements (for tests and simulations that watch them). */
   public SpillwayConfig withMemoryAnnouncements(boolean record) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, record);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, record, spill);
+  }
+
+  /** Spill chunks the stream cannot take yet to a local directory once memory is full. */
+  public SpillwayConfig withSpill(SpillSettings s) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, Optional.of(s));
   }
 
   private static void positive(String field, Duration d) {

@@ -48,6 +48,7 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
       "spillway.assembler.targetFill", "spillway.assembler.minFill", "spillway.assembler.maxPendingRawBytes", "spillway.assembler.linger",
       "spillway.publisher.maxBufferedBytes", "spillway.publisher.batchRecords", "spillway.publisher.batchBytes",
       "spillway.publisher.backoffBase", "spillway.publisher.backoffMax", "spillway.publisher.backpressure", "spillway.publisher.blockTimeout",
+      "spillway.publisher.spillDirectory", "spillway.publisher.spillMaxBytes",
       "spillway.ingest.writeUnitsPerSecond", "spillway.ingest.maxPutAttempts", "spillway.ingest.backoffBase", "spillway.ingest.backoffMax",
       "spillway.ingest.verifyPayload",
       "spillway.memory.shards", "spillway.memory.retention", "spillway.memory.tableWriteUnits", "spillway.memory.announcements",
@@ -102,7 +103,7 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
         v.duration("spillway.seal.timeout", d.sealTimeout()), d.sequentialJobIds(), d.jitterSeed(),
         v.duration("spillway.availability.sweep", d.availabilitySweep()),
         v.duration("spillway.availability.maxRecountInterval", d.maxRecountInterval()), backlog(v, d.backlog()),
-        v.bool("spillway.memory.announcements", d.memoryAnnouncements()));
+        v.bool("spillway.memory.announcements", d.memoryAnnouncements()), spill(v));
 
     String backend = properties.getOrDefault("spillway.backend", "memory");
     if (backend.equals("memory")) {
@@ -128,6 +129,18 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
       throw new InvalidFieldException("spillway.aws.standIns", "true", "with spillway.aws.dynamodbEndpoint and spillway.aws.kinesisEndpoint set");
     }
     return new SpillwaySettings(config, Optional.of(aws));
+  }
+
+  private static Optional<SpillSettings> spill(Values v) {
+    String directory = v.map().get("spillway.publisher.spillDirectory");
+    if (directory == null || directory.isEmpty()) {
+      if (v.map().containsKey("spillway.publisher.spillMaxBytes")) {
+        throw new InvalidFieldException("spillway.publisher.spillMaxBytes", v.map().get("spillway.publisher.spillMaxBytes"),
+            "only with spillway.publisher.spillDirectory");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(new SpillSettings(Path.of(directory), v.longValue("spillway.publisher.spillMaxBytes", SpillSettings.DEFAULT_MAX_BYTES)));
   }
 
   private static BacklogMonitorSettings backlog(Values v, BacklogMonitorSettings d) {

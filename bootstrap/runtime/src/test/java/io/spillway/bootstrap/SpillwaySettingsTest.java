@@ -112,4 +112,23 @@ class SpillwaySettingsTest {
     assertThatThrownBy(() -> SpillwaySettings.from(Map.of("spillway.backend", "aws", "spillway.aws.stream", "ab", "spillway.aws.table", "analytics")))
         .hasMessageContaining("aws.streamName").hasMessageContaining("3..128");
   }
+
+  @Test
+  void aSpillDirectoryTurnsTheSpillOnWithItsBoundOrOneGibibyte() {
+    assertThat(SpillwaySettings.from(Map.of()).config().spill()).isEmpty();
+    assertThat(SpillwaySettings.from(Map.of("spillway.publisher.spillDirectory", "/var/spool/spillway")).config().spill())
+        .contains(new SpillSettings(Path.of("/var/spool/spillway"), 1L << 30));
+    assertThat(SpillwaySettings.from(Map.of("spillway.publisher.spillDirectory", "spill", "spillway.publisher.spillMaxBytes", "8_388_608"))
+        .config().spill()).contains(new SpillSettings(Path.of("spill"), 8L * 1024 * 1024));
+  }
+
+  @Test
+  void aSpillBoundWithoutADirectoryOrBelowOneItemIsRefusedByName() {
+    assertThatThrownBy(() -> SpillwaySettings.from(Map.of("spillway.publisher.spillMaxBytes", "8388608")))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessage("spillway.publisher.spillMaxBytes: \"8388608\" breaks the limit: only with spillway.publisher.spillDirectory");
+    assertThatThrownBy(() -> SpillwaySettings.from(Map.of("spillway.publisher.spillDirectory", "spill", "spillway.publisher.spillMaxBytes", "1000")))
+        .isInstanceOf(InvalidFieldException.class)
+        .hasMessage("spillway.publisher.spillMaxBytes: 1000 breaks the limit: at least 409600 (one item)");
+  }
 }

@@ -52,6 +52,10 @@ public final class SpillwayMetrics implements MeterBinder {
     counter(registry, "spillway.publisher.chunks.published", "chunks the stream accepted", () -> publisher.stats().chunksPublished());
     counter(registry, "spillway.publisher.chunks.throttled", "chunk publications the stream refused (retried)", () -> publisher.stats().chunksThrottled());
     gauge(registry, "spillway.publisher.buffered.bytes", "chunk bytes waiting for the stream", () -> publisher.stats().bufferedBytes());
+    gauge(registry, "spillway.publisher.spill.bytes", "chunk bytes waiting for the stream in the spill", () -> publisher.spillStats().spillBytes());
+    counter(registry, "spillway.publisher.chunks.spilled", "chunks written to the spill", () -> publisher.spillStats().chunksSpilled());
+    counter(registry, "spillway.publisher.spill.corrupt", "spilled chunks found corrupt (set aside, never published)",
+        () -> publisher.spillStats().corruptChunks());
     counter(registry, "spillway.consumer.records.processed", "stream records this process made durable", () -> consumerStat(c -> c.shards().recordsProcessed()));
     counter(registry, "spillway.consumer.bytes.processed", "bytes of stream records this process made durable", () -> consumerStat(c -> c.shards().bytesProcessed()));
     counter(registry, "spillway.ingest.chunks.written", "chunks stored", () -> ingest.stats().chunksWritten());

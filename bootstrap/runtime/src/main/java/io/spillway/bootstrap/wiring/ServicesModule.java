@@ -18,6 +18,7 @@ import io.spillway.application.service.IntakeService;
 import io.spillway.application.service.JobAnnouncer;
 import io.spillway.application.service.WriteRateGovernor;
 import io.spillway.bootstrap.SpillwayConfig;
+import io.spillway.bootstrap.spill.DirectoryChunkSpill;
 import io.spillway.domain.chunk.Codec;
 import io.spillway.domain.chunk.CodecRegistry;
 import javax.inject.Singleton;
@@ -69,7 +70,9 @@ public interface ServicesModule {
     @Provides
     @ProcessScope
     static ChunkPublisher publisher(ChunkStream stream, Clock clock, SpillwayConfig config, RandomSource jitter) {
-      return new ChunkPublisher(stream, clock, config.publisher(), jitter);
+      // the spill is opened here, per process: what a previous process left in it is published first
+      return new ChunkPublisher(stream, clock, config.publisher(), jitter,
+          config.spill().map(s -> new DirectoryChunkSpill(s.directory(), s.maxBytes())));
     }
 
     @Provides
