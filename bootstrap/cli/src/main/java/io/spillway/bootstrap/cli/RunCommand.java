@@ -45,6 +45,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--spill-dir", description = "let the producer spill chunks the stream cannot take yet to this directory "
+      + "(one per producer process; what a previous run left there is published first; docs/spill.md)")
+  java.nio.file.Path spillDir;
+
+  @Option(names = "--spill-max-bytes", description = "bound on what --spill-dir holds (default 1 GiB; at least 409600)")
+  Long spillMaxBytes;
+
   @picocli.CommandLine.Mixin Workload workload;
 
   @Mixin RetrievalOption retrieval;
@@ -59,6 +66,17 @@ public final class RunCommand implements Callable<Integer> {
       Options.atLeast(spec, "--shards", shards, 1);
     }
     Options.atLeast(spec, "--consumers", consumers, 1);
+    if (spillMaxBytes != null && spillDir == null) {
+      throw Options.refuse(spec, "--spill-max-bytes", spillMaxBytes, "given with --spill-dir");
+    }
+    if (spillMaxBytes != null) {
+      Options.atLeast(spec, "--spill-max-bytes", spillMaxBytes, io.spillway.domain.chunk.StoredItemLayout.ITEM_LIMIT_BYTES);
+    }
+    if (spillDir != null && java.nio.file.Files.exists(spillDir) && !java.nio.file.Files.isDirectory(spillDir)) {
+      throw Options.refuse(spec, "--spill-dir", spillDir, "a directory (this is a file)");
+    }
+    java.util.Optional<io.spillway.bootstrap.SpillSettings> spill = java.util.Optional.ofNullable(spillDir)
+        .map(d -> new io.spillway.bootstrap.SpillSettings(d, spillMaxBytes != null ? spillMaxBytes : io.spillway.bootstrap.SpillSettings.DEFAULT_MAX_BYTES));
     workload.validate(spec, backend == Backend.memory);
     if (backend != Backend.memory) {
       aws.validate(spec, backend.name(), retrieval.retrieval(), true);
@@ -66,6 +84,9 @@ public final class RunCommand implements Callable<Integer> {
     List<JobSpec> specs = workload.specs("run-" + Long.toString(System.currentTimeMillis(), 36));
     if (backend == Backend.memory) {
       SpillwayConfig config = SpillwayConfig.defaults().withStream(StreamLimits.kinesis(shards));
+      if (spill.isPresent()) {
+        config = config.withSpill(spill.get());
+      }
       Pipeline pipeline = new InMemoryPipeline(InMemorySpillway.create(config, new SystemClock()));
       try {
         return run(pipeline, specs);
@@ -73,8 +94,10 @@ public final class RunCommand implements Callable<Integer> {
         pipeline.datasets().close();
       }
     }
+    SpillwayConfig base = spill.isPresent() ? SpillwayConfig.defaults().withSpill(spill.get()) : SpillwayConfig.defaults();
     try (AwsPipeline pipeline = new AwsPipeline(aws.clients(backend.name()),
-        new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000).withRetrieval(retrieval.retrieval()))) {
+        new AwsPipeline.Settings(aws.stream, aws.table, shards, consumers, 20_000).withRetrieval(retrieval.retrieval()),
+        io.spillway.bootstrap.aws.Patience.BRIEF, base)) {
       return run(pipeline, specs);
     }
   }
