@@ -103,6 +103,55 @@ class AvailabilityDetectionCostTest {
     assertThat(tableReadUnits).as("the table's count reads the chunks' bytes").isGreaterThan(100 * recount.countReadUnits());
   }
 
+  /** 200,000 analytics-shaped events (~300-byte JSON payloads, 10 groups), chunked as a producer cuts them. */
+  private static List<Chunk> analyticsJob(JobId job, int buckets) {
+    String[] categories = {"electronics", "grocery", "apparel", "travel", "media", "home", "sports", "beauty", "toys", "automotive"};
+    java.util.SplittableRandom random = new java.util.SplittableRandom(200_000);
+    ChunkAssembler assembler = new ChunkAssembler(job, buckets, Codecs.standard().writer(), ChunkAssembler.Settings.defaults());
+    List<Chunk> out = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      int entity = random.nextInt(10_000);
+      String payload = "{\"entity\":\"ent-" + entity + "\",\"category\":\"" + categories[entity % 10] + "\",\"score\":0." + (10_000 + random.nextInt(90_000))
+          + ",\"amount\":" + (100 + random.nextInt(9_900)) + "." + (10 + random.nextInt(90)) + ",\"count\":" + random.nextInt(1_000)
+          + ",\"model\":\"churn-v3\",\"window\":\"P1D\",\"currency\":\"EUR\",\"region\":\"eu-west\",\"confidence\":0." + (100 + random.nextInt(900)) + "}";
+      out.addAll(assembler.add(ContractFixtures.event(job, i, categories[entity % 10], payload.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          ContractFixtures.T0));
+    }
+    out.addAll(assembler.flushAll());
+    return out;
+  }
+
+  @Test
+  void detectingThatA200000EventJobIsCompleteCostsUnderOnePercentOfItsWrites() {
+    JobId job = JobId.of("job-availability-cost-200k");
+    SpillwayTable table = LocalStandIns.freshTable();
+    DynamoDbChunks chunks = new DynamoDbChunks(table, LocalStandIns.wallClock(), Optional.empty());
+    DynamoDbJobs jobs = new DynamoDbJobs(table);
+    assertThat(jobs.create(Job.submitted(job, "200k events", JobClass.STANDARD, BUCKETS, ContractFixtures.T0))).isTrue();
+    List<Chunk> all = analyticsJob(job, BUCKETS);
+
+    double jobWriteUnits = 0;
+    for (Chunk c : all) {
+      jobWriteUnits += ((PutOutcome.Written) chunks.putIfAbsent(c)).writeUnits();
+      // the worst case again: one count on the job record per chunk (consumers add once per batch)
+      assertThat(jobs.addStored(job, 1)).isPresent();
+    }
+    double indexWriteUnits = chunks.consumed().indexWriteUnits();
+    double counterWriteUnits = jobs.storedCountWriteUnits();
+    long counted = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      counted += chunks.count(job, b);
+    }
+    double recountReadUnits = chunks.consumed().countReadUnits();
+    double share = (indexWriteUnits + counterWriteUnits + recountReadUnits) / jobWriteUnits;
+    System.out.printf("availability detection for a job of 200,000 events in %d chunks: %.0f WCU of puts; %.0f WCU index + %.0f WCU counts"
+        + " + %.1f RCU recount = %.3f %%%n", all.size(), jobWriteUnits, indexWriteUnits, counterWriteUnits, recountReadUnits, 100 * share);
+
+    assertThat(counted).isEqualTo(all.size());
+    assertThat(all.size()).as("a job of many chunks, not one").isGreaterThan(10);
+    assertThat(share).isLessThan(0.01);
+  }
+
   @Test
   void aProvisionedTableGetsTheKeysIndexWithTheTablesUnits() {
     SpillwayTable table = new SpillwayTable(LocalStandIns.dynamo(), "spillway-test-provisioned-" + System.nanoTime());
