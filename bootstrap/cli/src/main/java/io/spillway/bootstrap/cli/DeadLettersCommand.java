@@ -12,10 +12,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,37 +35,8 @@ final class DeadLettersCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The plumbing the subcommands share. */
-  abstract static class Base implements Callable<Integer>, Backends.Using {
-    @Spec CommandSpec spec;
-
-    @Mixin Backends.Selection selection;
-
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
-
-    private Backends backends = Backends.DEFAULT;
-
-    @Override
-    public void use(Backends backends) {
-      this.backends = backends;
-    }
-
-    @Override
-    public Integer call() {
-      check();
-      Spillway spillway = backends.open(spec, selection);
-      try {
-        return run(spillway, spec.commandLine().getOut());
-      } finally {
-        backends.release(spillway);
-      }
-    }
-
-    void check() {}
-
-    abstract int run(Spillway spillway, PrintWriter out);
-
+  /** The plumbing the subcommands share, and finding a letter by its id. */
+  abstract static class Base extends OperatorCommand {
     /** SOURCE@POSITION: the shard and the record's sequence number, as {@code list} prints them. */
     String[] letterId(String id) {
       int at = id.indexOf('@');

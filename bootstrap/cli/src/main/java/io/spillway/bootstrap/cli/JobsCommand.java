@@ -13,9 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,37 +31,7 @@ final class JobsCommand implements Runnable {
   }
 
   /** The plumbing every jobs subcommand shares. */
-  abstract static class Base implements Callable<Integer>, Backends.Using {
-    @Spec CommandSpec spec;
-
-    @Mixin Backends.Selection selection;
-
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
-
-    private Backends backends = Backends.DEFAULT;
-
-    @Override
-    public void use(Backends backends) {
-      this.backends = backends;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      check();
-      Spillway spillway = backends.open(spec, selection);
-      try {
-        return run(spillway, spec.commandLine().getOut());
-      } finally {
-        backends.release(spillway);
-      }
-    }
-
-    /** Checks of the arguments, before anything is opened. */
-    void check() {}
-
-    abstract int run(Spillway spillway, PrintWriter out) throws Exception;
-  }
+  abstract static class Base extends OperatorCommand {}
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The jobs opened in a recent window, oldest first (one Query per day, no Scan).")
   static final class ListJobs extends Base {

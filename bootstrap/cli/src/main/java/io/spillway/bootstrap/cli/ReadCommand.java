@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,15 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code spillway read JOB}: streams an AVAILABLE job's dataset (or one group), verified against its
@@ -39,14 +36,10 @@ import picocli.CommandLine.Spec;
  * Commons Compress's compressor factory).
  */
 @Command(name = "read", mixinStandardHelpOptions = true, description = "Stream a job's verified dataset to stdout or a file (.gz .zst .xz .bz2 compress).")
-final class ReadCommand implements Callable<Integer>, Backends.Using {
+final class ReadCommand extends OperatorCommand {
   /** File extensions and the compressor each picks. */
   static final Map<String, String> COMPRESSORS = Map.of(
       "gz", CompressorStreamFactory.GZIP, "zst", CompressorStreamFactory.ZSTANDARD, "xz", CompressorStreamFactory.XZ, "bz2", CompressorStreamFactory.BZIP2);
-
-  @Spec CommandSpec spec;
-
-  @Mixin Backends.Selection selection;
 
   @Parameters(paramLabel = "JOB", description = "the job's id")
   String job;
@@ -60,100 +53,96 @@ final class ReadCommand implements Callable<Integer>, Backends.Using {
   @Option(names = "--out", description = "write to this file instead of stdout; .gz, .zst, .xz or .bz2 at the end compresses")
   Path out;
 
-  @Option(names = "--json", description = "print what was read as one JSON object (on stdout with --out, else on stderr)")
-  boolean json;
 
-  private Backends backends = Backends.DEFAULT;
+  /** What {@link #check} settled before anything is opened: the job, and for {@code --out} the target and its partial file. */
+  private JobId id;
+  private Optional<String> compressor = Optional.empty();
+  private Path target;
+  private Path partial;
+  private OutputStream file;
+  private Thread cleanUp;
+  private boolean renamed;
 
+  /** A bad {@code --out} is refused, and the partial file made, before any backend is reached. */
   @Override
-  public void use(Backends backends) {
-    this.backends = backends;
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    JobId id = OperatorOutput.jobId(spec, job);
+  void check() {
+    id = OperatorOutput.jobId(spec, job);
     if (group != null) {
       Options.notBlank(spec, "--group", group);
     }
-    Optional<String> compressor = Optional.empty();
-    Path target = null;
-    if (out != null) {
-      target = out.toAbsolutePath().normalize();
-      Path dir = target.getParent();
-      if (Files.isDirectory(target)) {
-        throw Options.refuse(spec, "--out", out, "a file to write, not a directory");
-      }
-      if (dir == null || !Files.isDirectory(dir)) {
-        throw Options.refuse(spec, "--out", out, "a file in a directory that exists (" + dir + " does not)");
-      }
-      if (!Files.isWritable(dir)) {
-        throw Options.refuse(spec, "--out", out, "a file in a directory this user can write (" + dir + " is not writable)");
-      }
-      String name = target.getFileName().toString();
-      compressor = Optional.ofNullable(COMPRESSORS.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)));
+    if (out == null) {
+      return;
     }
-    Path partial = target == null ? null : target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    OutputStream file = null;
-    if (partial != null) {
-      // created now, before anything is read: a file this process cannot write is refused up front, whoever runs it
-      try {
-        file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (IOException e) {
-        throw Options.refuse(spec, "--out", out, "a file this process can write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-      }
+    target = out.toAbsolutePath().normalize();
+    Path dir = target.getParent();
+    if (Files.isDirectory(target)) {
+      throw Options.refuse(spec, "--out", out, "a file to write, not a directory");
+    }
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw Options.refuse(spec, "--out", out, "a file in a directory that exists (" + dir + " does not)");
+    }
+    if (!Files.isWritable(dir)) {
+      throw Options.refuse(spec, "--out", out, "a file in a directory this user can write (" + dir + " is not writable)");
+    }
+    String name = target.getFileName().toString();
+    compressor = Optional.ofNullable(COMPRESSORS.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)));
+    partial = target.resolveSibling("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+    // created now, before anything is read: a file this process cannot write is refused up front, whoever runs it
+    try {
+      file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw Options.refuse(spec, "--out", out, "a file this process can write (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
     }
     // an interrupted read (Ctrl-C, SIGTERM) must not leave its partial file behind
-    Thread cleanUp = partial == null ? null : new Thread(() -> deleteQuietly(partial), "spillway-read-cleanup");
-    if (cleanUp != null) {
-      Runtime.getRuntime().addShutdownHook(cleanUp);
+    Path made = partial;
+    cleanUp = new Thread(() -> deleteQuietly(made), "spillway-read-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanUp);
+  }
+
+  @Override
+  int run(Spillway spillway, PrintWriter stdout) throws IOException {
+    Job found = OperatorOutput.existing(spec, spillway, id, selection);
+    OptionalLong total = group == null && found.status() == JobStatus.AVAILABLE
+        ? spillway.reader().manifest(id).map(Manifest::eventCount).map(OptionalLong::of).orElse(OptionalLong.empty())
+        : OptionalLong.empty();
+    DatasetSummary summary = target == null ? toStdout(spillway, id, total) : toFile(spillway, id, file, partial, target, compressor, total);
+    renamed = target != null;
+    if (json || target != null) {
+      Map<String, Object> done = new LinkedHashMap<>();
+      done.put("job", id.value());
+      done.put("group", group);
+      done.put("events", summary.events());
+      done.put("chunks", summary.chunks());
+      done.put("verifiedAgainstManifest", summary.verifiedAgainstManifest());
+      done.put("out", target == null ? null : target.toString());
+      done.put("compression", compressor.orElse("none"));
+      done.put("bytes", target == null ? null : Files.size(target));
+      if (json) {
+        (target == null ? spec.commandLine().getErr() : stdout).println(Json.of(done));
+      } else {
+        stdout.printf("%s: %d events (%d chunks)%s written to %s (%s, %d bytes)%n", id.value(), summary.events(), summary.chunks(),
+            summary.verifiedAgainstManifest() ? ", verified against the manifest," : "", target, compressor.orElse("uncompressed"), Files.size(target));
+      }
     }
-    boolean renamed = false;
-    Spillway spillway = null;
-    try {
-      spillway = backends.open(spec, selection);
-      Job found = OperatorOutput.existing(spec, spillway, id, selection);
-      OptionalLong total = group == null && found.status() == JobStatus.AVAILABLE
-          ? spillway.reader().manifest(id).map(Manifest::eventCount).map(OptionalLong::of).orElse(OptionalLong.empty())
-          : OptionalLong.empty();
-      DatasetSummary summary = target == null ? toStdout(spillway, id, total) : toFile(spillway, id, file, partial, target, compressor, total);
-      renamed = target != null;
-      if (json || target != null) {
-        Map<String, Object> done = new LinkedHashMap<>();
-        done.put("job", id.value());
-        done.put("group", group);
-        done.put("events", summary.events());
-        done.put("chunks", summary.chunks());
-        done.put("verifiedAgainstManifest", summary.verifiedAgainstManifest());
-        done.put("out", target == null ? null : target.toString());
-        done.put("compression", compressor.orElse("none"));
-        done.put("bytes", target == null ? null : Files.size(target));
-        if (json) {
-          (target == null ? spec.commandLine().getErr() : spec.commandLine().getOut()).println(Json.of(done));
-        } else {
-          spec.commandLine().getOut().printf("%s: %d events (%d chunks)%s written to %s (%s, %d bytes)%n", id.value(), summary.events(), summary.chunks(),
-              summary.verifiedAgainstManifest() ? ", verified against the manifest," : "", target, compressor.orElse("uncompressed"), Files.size(target));
-        }
+    return 0;
+  }
+
+  /** Whatever happened: a partial file not renamed into place is closed and deleted. */
+  @Override
+  void after() {
+    if (file != null && !renamed) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // it is deleted next
       }
-      return 0;
-    } finally {
-      if (file != null && !renamed) {
-        try {
-          file.close();
-        } catch (IOException ignored) {
-          // it is deleted next
-        }
-        deleteQuietly(partial);
-      }
-      if (cleanUp != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(cleanUp);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook runs anyway
-        }
-      }
-      if (spillway != null) {
-        backends.release(spillway);
+      deleteQuietly(partial);
+    }
+    if (cleanUp != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanUp);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
       }
     }
   }

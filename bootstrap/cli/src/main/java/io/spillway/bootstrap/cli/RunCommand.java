@@ -1,7 +1,6 @@
 package io.spillway.bootstrap.cli;
 
 import io.spillway.adapters.inmemory.StreamLimits;
-import io.spillway.adapters.inmemory.TableCapacity;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.SystemClock;
 import io.spillway.bootstrap.local.AwsPipeline;

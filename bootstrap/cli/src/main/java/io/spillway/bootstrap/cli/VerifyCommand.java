@@ -8,43 +8,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code spillway verify JOB}: re-reads every stored chunk and names each corrupt, misplaced or missing one. Exit 3 when any. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Re-read every stored chunk of a job (CRC, envelope, manifest); list each damaged or missing chunk by key. Exit 3 on any.")
-final class VerifyCommand implements Callable<Integer>, Backends.Using {
-  @Spec CommandSpec spec;
-
-  @Mixin Backends.Selection selection;
-
+final class VerifyCommand extends OperatorCommand {
   @Parameters(paramLabel = "JOB", description = "the job's id")
   String job;
 
-  @Option(names = "--json", description = "print one JSON object")
-  boolean json;
-
-  private Backends backends = Backends.DEFAULT;
-
   @Override
-  public void use(Backends backends) {
-    this.backends = backends;
-  }
-
-  @Override
-  public Integer call() {
+  int run(Spillway spillway, PrintWriter out) {
     JobId id = OperatorOutput.jobId(spec, job);
-    Spillway spillway = backends.open(spec, selection);
-    try {
+    {
       OperatorOutput.existing(spec, spillway, id, selection);
       DatasetVerification.Report report = spillway.operator().verify(id);
-      PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("job", OperatorOutput.job(report.job()));
@@ -73,8 +52,6 @@ final class VerifyCommand implements Callable<Integer>, Backends.Using {
             report.sound() ? "sound" : report.problems().size() + " problem(s)");
       }
       return report.sound() ? 0 : OperatorOutput.EXIT_INCOMPLETE;
-    } finally {
-      backends.release(spillway);
     }
   }
 }

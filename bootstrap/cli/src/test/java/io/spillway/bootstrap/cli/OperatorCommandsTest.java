@@ -267,6 +267,11 @@ class OperatorCommandsTest {
     assertThat(refused.get(0).err()).contains("JOB: \"job-nobody-opened\"").contains("there is none");
     assertThat(refused.get(1).err()).contains("--format").contains("parquet");
     assertThat(refused.get(2).err()).contains("--out").contains("does not");
+    Ran unknownToFile = spillway("read", "job-nobody-opened", "--out", dir.resolve("y.jsonl").toString());
+    assertThat(unknownToFile.exit()).isEqualTo(2);
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left).as("a refused read leaves no file, partial or not").containsExactly(locked);
+    }
     // /proc takes no new files, whoever asks (root too)
     Ran unwritable = spillway("read", id, "--out", "/proc/spillway-export.jsonl");
     assertThat(unwritable.exit()).as(unwritable.err()).isEqualTo(2);
