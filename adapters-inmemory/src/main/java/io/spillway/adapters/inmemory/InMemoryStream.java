@@ -33,12 +33,8 @@ public final class InMemoryStream implements ChunkStream {
     int head;
     long nextSequence;
     long checkpointed;
-    long windowSecond = Long.MIN_VALUE;
-    long windowBytes;
-    int windowRecords;
-    long readSecond = Long.MIN_VALUE;
-    long readBytes;
-    int readCalls;
+    private SecondWindows<Usage> writes;
+    private SecondWindows<Usage> reads;
     long expired;
     long lost;
     long lostBytes;
@@ -58,7 +54,36 @@ public final class InMemoryStream implements ChunkStream {
     Shard(String id) {
       this.id = id;
     }
+
+    /** What the shard took in the second of {@code at}; made on first use, as most shards of a large stream may idle. */
+    Usage written(Instant at) {
+      if (writes == null) writes = new SecondWindows<>(RATE_HORIZON_SECONDS, Usage::new);
+      return writes.at(at.getEpochSecond());
+    }
+
+    Usage read(Instant at) {
+      if (reads == null) reads = new SecondWindows<>(RATE_HORIZON_SECONDS, Usage::new);
+      return reads.at(at.getEpochSecond());
+    }
   }
+
+  /** One shard-second of writes (bytes, records) or of reads (bytes, calls). */
+  private static final class Usage implements SecondWindows.Window {
+    long bytes;
+    int count;
+
+    @Override
+    public void reset() {
+      bytes = 0;
+      count = 0;
+    }
+  }
+
+  /**
+   * How far back a call may be timed and still be charged to its own second: far longer than any
+   * simulated actor runs ahead of another (a paced consumer's turn lasts seconds to a minute).
+   */
+  static final int RATE_HORIZON_SECONDS = 300;
 
   /** One GetRecords answer: the records, whether the call was throttled, and how far behind the tip it is. */
   public record ReadResult(List<StreamRecord> records, long nextPosition, boolean throttled, Duration behindLatest) {}
@@ -125,21 +150,16 @@ public final class InMemoryStream implements ChunkStream {
       byte[] data = c.record();
       Shard shard = shards[shardFor(key)];
       expire(shard, now);
-      // callers on several timelines may read the clock slightly out of order: a window never goes back
-      long second = Math.max(now.getEpochSecond(), shard.windowSecond);
-      if (shard.windowSecond != second) {
-        shard.windowSecond = second;
-        shard.windowBytes = 0;
-        shard.windowRecords = 0;
-      }
+      // callers on several timelines read the clock out of order: each call counts in its own second
+      Usage window = shard.written(now);
       long size = data.length + key.length();
-      if (shard.windowRecords + 1 > limits.writeRecordsPerSecond() || shard.windowBytes + size > limits.writeBytesPerSecond()) {
+      if (window.count + 1 > limits.writeRecordsPerSecond() || window.bytes + size > limits.writeBytesPerSecond()) {
         throttled++;
         out.add(new PublishOutcome.Throttled("ProvisionedThroughputExceeded: " + shard.id + " is over 1 MB/s or 1,000 records/s"));
         continue;
       }
-      shard.windowRecords++;
-      shard.windowBytes += size;
+      window.count++;
+      window.bytes += size;
       long seq = shard.nextSequence++;
       shard.records.add(new Stored(seq, now, key, data, data.length));
       accepted++;
@@ -157,16 +177,11 @@ public final class InMemoryStream implements ChunkStream {
     Shard shard = shard(shardId);
     Instant now = clock.now();
     expire(shard, now);
-    long second = Math.max(now.getEpochSecond(), shard.readSecond);
-    if (shard.readSecond != second) {
-      shard.readSecond = second;
-      shard.readBytes = 0;
-      shard.readCalls = 0;
-    }
-    if (shard.readCalls >= limits.readCallsPerSecond()) {
+    Usage window = shard.read(now);
+    if (window.count >= limits.readCallsPerSecond()) {
       return new ReadResult(List.of(), position, true, behind(shard, position, now));
     }
-    shard.readCalls++;
+    window.count++;
     List<StreamRecord> out = new ArrayList<>();
     long next = position;
     long bytes = 0;
@@ -182,7 +197,7 @@ public final class InMemoryStream implements ChunkStream {
       }
       boolean overCall = !out.isEmpty() && bytes + s.data().length > limits.maxBytesPerRead();
       // the per-second budget binds across calls; only the second's first record may exceed it
-      boolean overSecond = shard.readBytes > 0 && shard.readBytes + s.data().length > limits.readBytesPerSecond();
+      boolean overSecond = window.bytes > 0 && window.bytes + s.data().length > limits.readBytesPerSecond();
       if (overSecond && out.isEmpty()) {
         return new ReadResult(List.of(), position, true, behind(shard, position, now));
       }
@@ -191,7 +206,7 @@ public final class InMemoryStream implements ChunkStream {
       }
       out.add(new StreamRecord(shard.id, sequenceNumber(s.sequence()), s.arrivedAt(), s.data()));
       bytes += s.data().length;
-      shard.readBytes += s.data().length;
+      window.bytes += s.data().length;
       next = s.sequence() + 1;
     }
     return new ReadResult(out, next, false, behind(shard, next, now));

@@ -21,7 +21,12 @@ import java.util.Optional;
  *   <li>Every mode: at most 1,000 write units per second on any one partition key.
  * </ul>
  *
- * Throttled requests consume nothing. UNLIMITED switches the model off (benchmarks that measure
+ * Each request is charged at its own time, so callers on several simulated timelines that reach the
+ * table out of time order (an actor that slept ran ahead of the others) are each charged to the
+ * second they were in: per-second windows are kept for the last {@value #RATE_HORIZON_SECONDS}
+ * seconds, and the provisioned bucket is a {@link TimedTokenBucket}.
+ *
+ * <p>Throttled requests consume nothing. UNLIMITED switches the model off (benchmarks that measure
  * Spillway's own code). Faults for simulations: a {@linkplain #ceiling ceiling} (a capacity cut)
  * and a {@linkplain #storm throttling storm}.
  */
@@ -32,6 +37,12 @@ public final class TableCapacity {
     PROVISIONED,
     ON_DEMAND
   }
+
+  /**
+   * How far back a request may be timed and still be charged to its own second and its own point on
+   * the bucket: far longer than any simulated actor runs ahead of another.
+   */
+  public static final int RATE_HORIZON_SECONDS = 300;
 
   /** How long a peak takes to become the on-demand table's "previous peak". */
   public static final Duration ON_DEMAND_PEAK_SETTLES = Duration.ofMinutes(30);
@@ -98,12 +109,9 @@ public final class TableCapacity {
 
   private final Settings settings;
   private final Optional<AutoScaling> autoScaling;
-  private double rate;
-  private double tokens;
-  private Instant last;
-  private long windowSecond = Long.MIN_VALUE;
-  private final Map<String, Double> partitionUse = new HashMap<>();
-  private double secondUnits;
+  private final Instant origin;
+  private final TimedTokenBucket bucket;
+  private final SecondWindows<SecondUse> seconds = new SecondWindows<>(RATE_HORIZON_SECONDS, SecondUse::new);
   private double consumed;
   private long throttled;
   // per-minute bookkeeping for auto-scaling and the on-demand peak
@@ -131,9 +139,10 @@ public final class TableCapacity {
     }
     this.settings = settings;
     this.autoScaling = autoScaling;
-    this.rate = settings.writeUnitsPerSecond();
-    this.tokens = rate * (1 + settings.initialBurstSeconds());
-    this.last = start;
+    double rate = settings.writeUnitsPerSecond();
+    this.origin = start;
+    this.bucket = new TimedTokenBucket(rate, burstCapacity(rate), rate * (1 + settings.initialBurstSeconds()), 0,
+        RATE_HORIZON_SECONDS * 1_000_000_000L);
     this.minute = Math.floorDiv(start.getEpochSecond(), 60);
     this.settledPeak = settings.writeUnitsPerSecond() / 2;
   }
@@ -141,45 +150,70 @@ public final class TableCapacity {
   /** Charges the units if the table and the key's partition allow; false (nothing charged) otherwise. */
   public synchronized boolean tryConsume(String partitionKey, double writeUnits, Instant now) {
     advance(now);
-    double used = partitionUse.getOrDefault(partitionKey, 0.0);
-    if (used + writeUnits > settings.partitionWriteUnitsPerSecond() || stormRefuses(now) || available() < writeUnits) {
+    SecondUse second = seconds.at(now.getEpochSecond());
+    double used = second.byKey.getOrDefault(partitionKey, 0.0);
+    if (used + writeUnits > settings.partitionWriteUnitsPerSecond() || stormRefuses(now) || available(second, now) + 1e-9 < writeUnits) {
       throttled++;
       return false;
     }
-    take(writeUnits);
-    partitionUse.put(partitionKey, used + writeUnits);
+    take(writeUnits, second, now);
+    second.byKey.put(partitionKey, used + writeUnits);
     return true;
   }
 
   /**
    * One BatchWriteItem of {@code items} items on distinct keys, {@code unitsEach} each: grants as
-   * many as the table allows (the rest come back unprocessed) and returns that number.
+   * many as the table allows (the rest come back unprocessed) and returns that number. Each item's
+   * own key stays under the per-partition limit as long as {@code unitsEach} does.
    */
   public synchronized int tryConsumeItems(int items, double unitsEach, Instant now) {
+    return consumeItems(null, items, unitsEach, now);
+  }
+
+  /**
+   * One BatchWriteItem of {@code items} items sharing {@code partitionKey} (one job's items under
+   * one key): grants as many as both the table and the key's 1,000 units a second allow.
+   */
+  public synchronized int tryConsumeItems(String partitionKey, int items, double unitsEach, Instant now) {
+    return consumeItems(partitionKey, items, unitsEach, now);
+  }
+
+  private int consumeItems(String partitionKey, int items, double unitsEach, Instant now) {
     advance(now);
     if (stormRefuses(now)) {
       throttled += items;
       return 0;
     }
-    double room = available();
+    SecondUse second = seconds.at(now.getEpochSecond());
+    double room = available(second, now);
+    double used = partitionKey == null ? 0 : second.byKey.getOrDefault(partitionKey, 0.0);
+    if (partitionKey != null) {
+      room = Math.min(room, settings.partitionWriteUnitsPerSecond() - used);
+    }
     int granted = (int) Math.max(0, Math.min(items, Math.floor(room / unitsEach + 1e-9)));
-    take(granted * unitsEach);
+    if (granted > 0) {
+      take(granted * unitsEach, second, now);
+      if (partitionKey != null) {
+        second.byKey.put(partitionKey, used + granted * unitsEach);
+      }
+    }
     throttled += items - granted;
     return granted;
   }
 
-  /** Charges without a capacity check (a failed conditional write is billed like a write). */
+  /** Charges without a capacity check (a failed conditional write is billed like a write), in the latest second. */
   public synchronized void charge(double writeUnits) {
     consumed += writeUnits;
     minuteUnits += writeUnits;
-    secondUnits += writeUnits;
+    if (seconds.latest() != Long.MIN_VALUE) {
+      seconds.at(seconds.latest()).units += writeUnits;
+    }
   }
 
   /** Changes the provisioned rate (an operator's change). Saved burst is kept. */
   public synchronized void setWriteUnitsPerSecond(double writeUnitsPerSecond, Instant now) {
     advance(now);
-    refill(now);
-    this.rate = Math.min(writeUnitsPerSecond, ceiling);
+    changeRate(Math.min(writeUnitsPerSecond, ceiling), now);
   }
 
   /**
@@ -188,11 +222,10 @@ public final class TableCapacity {
    */
   public synchronized void ceiling(double writeUnitsPerSecond, Instant now) {
     advance(now);
-    refill(now);
     this.ceiling = writeUnitsPerSecond;
     if (settings.mode() == Mode.PROVISIONED) {
-      rate = Math.min(Double.isInfinite(writeUnitsPerSecond) ? rate : writeUnitsPerSecond, rate);
-      tokens = Math.min(tokens, rate * Math.max(1.0, settings.burstWindow().toSeconds()));
+      double rate = bucket.rate();
+      changeRate(Math.min(Double.isInfinite(writeUnitsPerSecond) ? rate : writeUnitsPerSecond, rate), now);
     }
   }
 
@@ -213,7 +246,7 @@ public final class TableCapacity {
   public synchronized double writeUnitsPerSecond() {
     return switch (settings.mode()) {
       case UNLIMITED -> Double.POSITIVE_INFINITY;
-      case PROVISIONED -> rate;
+      case PROVISIONED -> bucket.rate();
       case ON_DEMAND -> onDemandAllowance();
     };
   }
@@ -236,21 +269,47 @@ public final class TableCapacity {
     return throttled;
   }
 
-  private double available() {
+  /** What the table can grant at {@code now}, in the second it falls in. */
+  private double available(SecondUse second, Instant now) {
     return switch (settings.mode()) {
       case UNLIMITED -> Double.POSITIVE_INFINITY;
-      case PROVISIONED -> tokens;
-      case ON_DEMAND -> onDemandAllowance() - secondUnits;
+      case PROVISIONED -> bucket.room(nanos(now));
+      case ON_DEMAND -> onDemandAllowance() - second.units;
     };
   }
 
-  private void take(double units) {
+  private void take(double units, SecondUse second, Instant now) {
     if (settings.mode() == Mode.PROVISIONED) {
-      tokens -= units;
+      bucket.take(nanos(now), units);
     }
     consumed += units;
     minuteUnits += units;
-    secondUnits += units;
+    second.units += units;
+    minutePeak = Math.max(minutePeak, second.units);
+  }
+
+  private void changeRate(double rate, Instant at) {
+    bucket.settle(nanos(at), rate, burstCapacity(rate));
+  }
+
+  private double burstCapacity(double rate) {
+    return rate * Math.max(1.0, settings.burstWindow().toSeconds());
+  }
+
+  private long nanos(Instant at) {
+    return Duration.between(origin, at).toNanos();
+  }
+
+  /** What one second of the table took: in all, and per partition key. */
+  private static final class SecondUse implements SecondWindows.Window {
+    double units;
+    final Map<String, Double> byKey = new HashMap<>();
+
+    @Override
+    public void reset() {
+      units = 0;
+      byKey.clear();
+    }
   }
 
   private double onDemandAllowance() {
@@ -267,16 +326,12 @@ public final class TableCapacity {
     return u < stormFraction;
   }
 
-  /** Moves the per-second and per-minute windows to {@code now}; callers may read the clock slightly out of order. */
+  /**
+   * Closes the minutes (auto-scaling, on-demand peaks) the latest caller has passed: those follow
+   * the table's own time, so a late request only adds to the minute still open.
+   */
   private void advance(Instant now) {
-    refill(now);
-    long second = Math.max(now.getEpochSecond(), windowSecond);
-    if (second != windowSecond) {
-      minutePeak = Math.max(minutePeak, secondUnits);
-      windowSecond = second;
-      partitionUse.clear();
-      secondUnits = 0;
-    }
+    long second = Math.max(now.getEpochSecond(), seconds.latest());
     long nowMinute = Math.floorDiv(second, 60);
     while (minute < nowMinute) {
       closeMinute();
@@ -298,12 +353,12 @@ public final class TableCapacity {
   }
 
   private void autoScale(AutoScaling policy) {
+    double rate = bucket.rate();
     double consumedPerSecond = minuteUnits / 60;
     double utilization = consumedPerSecond / rate;
     if (!Double.isNaN(pendingRate)) {
       if (minute + 1 >= pendingAtMinute) {
-        refill(Instant.ofEpochSecond((minute + 1) * 60));
-        rate = Math.min(pendingRate, ceiling);
+        changeRate(Math.min(pendingRate, ceiling), Instant.ofEpochSecond((minute + 1) * 60));
         pendingRate = Double.NaN;
         minutesAbove = 0;
         minutesBelow = 0;
@@ -324,19 +379,11 @@ public final class TableCapacity {
     pendingRate = wanted;
     pendingAtMinute = minute + 1 + policy.applyDelay().toMinutes();
     if (policy.applyDelay().isZero()) {
-      rate = Math.min(wanted, ceiling);
+      changeRate(Math.min(wanted, ceiling), Instant.ofEpochSecond((minute + 1) * 60));
       pendingRate = Double.NaN;
       minutesAbove = 0;
       minutesBelow = 0;
     }
   }
 
-  private void refill(Instant now) {
-    double seconds = Duration.between(last, now).toNanos() / 1e9;
-    if (seconds > 0) {
-      double cap = rate * Math.max(1.0, settings.burstWindow().toSeconds());
-      tokens = Math.min(cap, tokens + seconds * rate);
-      last = now;
-    }
-  }
 }
