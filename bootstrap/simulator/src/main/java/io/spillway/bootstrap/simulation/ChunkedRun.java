@@ -11,6 +11,7 @@ import io.spillway.application.port.out.Chunks;
 import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.PublishOutcome;
 import io.spillway.application.port.out.PutOutcome;
+import io.spillway.application.service.AvailabilityCheck;
 import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.IngestService;
 import io.spillway.application.service.IngestSettings;
@@ -82,6 +83,7 @@ final class ChunkedRun extends ArchitectureRun {
     this.viaStream = viaStream;
     this.chunks = new CountingChunks(InMemoryChunks.keysOnly(table, clock));
     ChunkStream target;
+    DirectToTable direct = null;
     if (viaStream) {
       StreamLimits limits = StreamLimits.kinesis(scenario.stream.shards).withRetention(hours(scenario.stream.retentionHours));
       stream = InMemoryStream.releasingConsumed(limits, clock);
@@ -90,7 +92,8 @@ final class ChunkedRun extends ArchitectureRun {
       watch = new RetentionWatch(stream, limits.retention(), start);
     } else {
       stream = null;
-      target = new DirectToTable(chunks);
+      direct = new DirectToTable(chunks);
+      target = direct;
       watch = null;
     }
     long bound = (long) (scenario.producers.bufferMegabytes * 1024 * 1024);
@@ -108,6 +111,9 @@ final class ChunkedRun extends ArchitectureRun {
     InMemoryWorld world = InMemoryWorld.factory().create(config, clock, new ModelledCodec(), chunks, target, Optional.ofNullable(stream),
         new StreamRetention(Optional.empty()));
     this.jobs = world.jobs();
+    if (direct != null) {
+      direct.countInto(world.availability());
+    }
     for (int h = 0; h < scenario.producers.hosts; h++) {
       InMemoryProcess host = world.processes().create(new InMemoryProcess.Identity("h" + h, scenario.seed * 31 + h));
       hosts.add(new Host(host.intake(), host.publisher()));
@@ -414,9 +420,15 @@ final class ChunkedRun extends ArchitectureRun {
   /** The direct architecture: a "stream" that is the table itself, so a throttled put is a refused record. */
   private static final class DirectToTable implements ChunkStream {
     private final Chunks table;
+    private AvailabilityCheck availability;
 
     DirectToTable(Chunks table) {
       this.table = table;
+    }
+
+    /** The writer counts what it stores first toward its job, as a consumer does: without it no job ever completes. */
+    void countInto(AvailabilityCheck check) {
+      this.availability = check;
     }
 
     @Override
@@ -426,6 +438,9 @@ final class ChunkedRun extends ArchitectureRun {
       for (Chunk c : batch) {
         // a writer that meets throttling backs off with the rest of its batch rather than hammering on
         PutOutcome o = throttled ? null : table.putIfAbsent(c);
+        if (o instanceof PutOutcome.Written) {
+          availability.stored(c.id().jobId(), 1);
+        }
         if (o != null && o.isDurable()) {
           out.add(new PublishOutcome.Accepted("table", c.id().toString()));
         } else {

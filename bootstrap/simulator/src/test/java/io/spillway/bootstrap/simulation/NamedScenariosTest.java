@@ -23,6 +23,10 @@ class NamedScenariosTest {
     assertThat(worse).as("item-per-event p99 %s s, %s jobs against spillway's %s s, %s jobs", items.availabilityPercentile(99),
         items.jobsCompleted(), spillway.availabilityPercentile(99), spillway.jobsCompleted()).isTrue();
     assertThat(spillway.eventsProduced()).isEqualTo(spillway.eventsStored() + spillway.eventsInFlight());
+    // a table that keeps up lets the direct writers finish too: a run whose jobs never complete has lost its availability path
+    ArchitectureResult direct = r.architecture("direct-chunked");
+    assertThat(direct.eventsLost()).isZero();
+    assertThat(direct.jobsCompleted()).as("direct-chunked jobs completed").isEqualTo(direct.jobsArrivedCount());
   }
 
   @Test
