@@ -61,7 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "2", description = "producer threads, also used for compress-only (default ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "measured rounds; the median is reported (default ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "3", description = "measured rounds after a warm-up round; the median is reported (default ${DEFAULT-VALUE})")
   int rounds;
 
   @Option(names = "--json", description = "print one JSON object")
@@ -175,6 +175,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Local bench: modest volumes, the stand-ins are slow (default 200,000 events unless --events is given). */
   private Integer benchLocal() throws Exception {
+    Options.atLeast(spec, "--rounds", rounds, 1);
     int n = events == null ? 200_000 : events;
     Options.atLeast(spec, "--events", n, jobs * 100L);
     HeapBudget.require(spec, "--events " + n, n, HeapBudget.EVENT_OBJECT_BYTES, jobs,
@@ -187,12 +188,13 @@ public final class BenchCommand implements Callable<Integer> {
       perJob.add(new AnalyticsEvents(new JobId("lb-" + run + "-" + j), 11 + j, start).next(n / jobs));
     }
     Map<String, Object> out = io.spillway.bootstrap.local.LocalBench.run(standIns, perJob, BUCKETS, threads,
-        retrieval.retrieval());
+        retrieval.retrieval(), rounds, spec.commandLine().getErr());
     if (json) {
       System.out.println(Json.of(out));
     } else {
-      System.out.println("Spillway bench on the local stand-ins (chunked pipeline vs item-per-event BatchWriteItem, one run)");
-      out.forEach((k, v) -> System.out.printf("  %-30s %s%n", k, v));
+      System.out.println("Spillway bench on the local stand-ins (chunked pipeline vs item-per-event BatchWriteItem; warm-up round, median of "
+          + rounds + " rounds)");
+      out.forEach((k, v) -> System.out.printf("  %-32s %s%n", k, v instanceof double[] a ? Arrays.toString(a) : v));
     }
     return Boolean.TRUE.equals(out.get("readBackVerified")) ? 0 : 1;
   }
