@@ -119,8 +119,8 @@ public final class SpillwayReader implements AutoCloseable {
   }
 
   /**
-   * Resumes a read where an earlier reader stood ({@link DatasetReader#position()}): delivers exactly
-   * the events it had not delivered. The resumed read checks every chunk it reads, that the chunk
+   * Resumes a read where an earlier reader stood ({@link DatasetReader#position()}, or {@link
+   * ReadPosition#fromToken} of the token a caller kept): delivers exactly the events it had not delivered. The resumed read checks every chunk it reads, that the chunk
    * the position stopped inside is still stored, and at its end the whole — the position's tally
    * plus what it read — against the manifest (or, for a group, for gaps in its chunk sequences).
    */

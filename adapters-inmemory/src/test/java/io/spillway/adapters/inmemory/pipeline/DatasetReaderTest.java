@@ -333,4 +333,18 @@ class DatasetReaderTest {
     assertThatThrownBy(() -> new ReadPosition(JOB, Optional.empty(), Map.of(0, chunk), Map.of(0, new ReadPosition.Partial(chunk, 1)), ReadPosition.Tally.NONE))
         .hasMessageContaining("after");
   }
+
+  @Test
+  void aTokenThatNoPositionWroteIsRefused() {
+    ReadPosition position = new ReadPosition(JOB, Optional.of("g0"), Map.of(2, new ChunkId(JOB, 2, "g0", 6)),
+        Map.of(3, new ReadPosition.Partial(new ChunkId(JOB, 3, "g0", 7), 5)), new ReadPosition.Tally(3, 240, 0x5EED, 0, 6));
+    String token = position.token();
+    assertThat(ReadPosition.fromToken(token)).isEqualTo(position);
+
+    assertThatThrownBy(() -> ReadPosition.fromToken("not a token!")).hasMessageContaining("position.token");
+    assertThatThrownBy(() -> ReadPosition.fromToken(token.substring(0, token.length() - 4))).hasMessageContaining("position.token");
+    assertThatThrownBy(() -> ReadPosition.fromToken(token + "AAAA")).hasMessageContaining("nothing after");
+    String otherVersion = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {2});
+    assertThatThrownBy(() -> ReadPosition.fromToken(otherVersion)).hasMessageContaining("version 2");
+  }
 }

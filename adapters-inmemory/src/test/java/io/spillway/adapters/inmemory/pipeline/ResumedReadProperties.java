@@ -19,8 +19,8 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * However a job is shaped and wherever a caller stops (inside a chunk, at its end, several times),
- * resuming from the reader's position delivers exactly what the push reader delivers, each event
- * once, and a whole read still passes the manifest check at its end.
+ * resuming from the reader's position (by way of its token) delivers exactly what the push reader
+ * delivers, each event once, and a whole read still passes the manifest check at its end.
  */
 class ResumedReadProperties {
   private static final JobId JOB = new JobId("resumed");
@@ -45,8 +45,11 @@ class ResumedReadProperties {
           for (int i = 0; i < take && reader.hasNext(); i++) {
             seen.add(reader.next());
           }
-          position = reader.position();
+          ReadPosition stoppedAt = reader.position();
           summary = reader.summary();
+          // kept as a token by the caller, resumed from the token: as good as the position
+          position = ReadPosition.fromToken(stoppedAt.token());
+          assertThat(position).isEqualTo(stoppedAt);
         }
       }
 

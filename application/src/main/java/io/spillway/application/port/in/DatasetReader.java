@@ -19,7 +19,10 @@ import java.util.stream.StreamSupport;
  */
 public interface DatasetReader extends Iterator<Event>, AutoCloseable {
 
-  /** Where the read stands after the events delivered so far: resume from it with {@link Datasets#open(ReadPosition)}. */
+  /**
+   * Where the read stands after the events delivered so far: resume from it with {@link
+   * Datasets#open(ReadPosition)}, in this process or, by way of {@link ReadPosition#token()}, another.
+   */
   ReadPosition position();
 
   /**

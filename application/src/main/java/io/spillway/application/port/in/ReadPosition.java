@@ -25,6 +25,9 @@ import java.util.TreeMap;
  * <p>{@code tally} adds up the chunks delivered whole (count, events, the dataset checksum), so that
  * the resumed read can still check the whole dataset against the manifest at its end.
  *
+ * <p>{@link #token()} writes the position as a URL-safe string, for a caller to keep where it keeps
+ * its own progress and resume from in another process ({@link #fromToken}).
+ *
  * @param delivered per bucket, the last chunk whose every event was delivered
  * @param partials per bucket, the chunk a caller stopped inside, if it did
  * @param tally what the chunks delivered whole add up to
@@ -98,6 +101,85 @@ public record ReadPosition(JobId job, Optional<String> group, Map<Integer, Chunk
   /** Whether nothing has been delivered from here. */
   public boolean atStart() {
     return delivered.isEmpty() && partials.isEmpty();
+  }
+
+  private static final int TOKEN_VERSION = 1;
+
+  /** The position as a URL-safe string (versioned), which {@link #fromToken} reads back. */
+  public String token() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(TOKEN_VERSION);
+      out.writeUTF(job.value());
+      out.writeBoolean(group.isPresent());
+      out.writeUTF(group.orElse(""));
+      out.writeLong(tally.chunks());
+      out.writeLong(tally.events());
+      out.writeLong(tally.checksum());
+      out.writeLong(tally.lowestSequence());
+      out.writeLong(tally.highestSequence());
+      out.writeInt(delivered.size());
+      for (ChunkId c : delivered.values()) {
+        out.writeInt(c.bucket());
+        out.writeUTF(c.groupKey());
+        out.writeLong(c.sequence());
+      }
+      out.writeInt(partials.size());
+      for (Partial p : partials.values()) {
+        out.writeInt(p.chunk().bucket());
+        out.writeUTF(p.chunk().groupKey());
+        out.writeLong(p.chunk().sequence());
+        out.writeInt(p.eventsDelivered());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a byte array does not fail
+    }
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
+  }
+
+  /**
+   * Reads a position back from its {@link #token()}.
+   *
+   * @throws InvalidFieldException when the token is not one, or names an impossible position
+   */
+  public static ReadPosition fromToken(String token) {
+    Checks.required("position.token", token);
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(java.util.Base64.getUrlDecoder().decode(token)))) {
+      int version = in.readUnsignedByte();
+      if (version != TOKEN_VERSION) {
+        throw new InvalidFieldException("position.token", "version " + version, "version " + TOKEN_VERSION);
+      }
+      JobId job = new JobId(in.readUTF());
+      boolean hasGroup = in.readBoolean();
+      String groupKey = in.readUTF();
+      Tally tally = new Tally(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+      TreeMap<Integer, ChunkId> delivered = new TreeMap<>();
+      for (int i = 0, n = count(in.readInt()); i < n; i++) {
+        ChunkId c = new ChunkId(job, in.readInt(), in.readUTF(), in.readLong());
+        delivered.put(c.bucket(), c);
+      }
+      TreeMap<Integer, Partial> partials = new TreeMap<>();
+      for (int i = 0, n = count(in.readInt()); i < n; i++) {
+        Partial p = new Partial(new ChunkId(job, in.readInt(), in.readUTF(), in.readLong()), in.readInt());
+        partials.put(p.chunk().bucket(), p);
+      }
+      if (in.read() != -1) {
+        throw new InvalidFieldException("position.token", token, "nothing after the last partial chunk");
+      }
+      return new ReadPosition(job, hasGroup ? Optional.of(groupKey) : Optional.empty(), delivered, partials, tally);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      if (e instanceof InvalidFieldException invalid) {
+        throw invalid;
+      }
+      throw new InvalidFieldException("position.token", token, "a token a reader's position wrote (" + e.getMessage() + ")");
+    }
+  }
+
+  private static int count(int n) {
+    if (n < 0 || n > io.spillway.domain.job.Job.MAX_BUCKETS) {
+      throw new InvalidFieldException("position.token", n + " buckets", "0.." + io.spillway.domain.job.Job.MAX_BUCKETS);
+    }
+    return n;
   }
 
   private static void belongs(String field, ChunkId chunk, JobId job, Optional<String> group) {
