@@ -7,6 +7,7 @@ import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PutOutcome;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.ChunkFormat;
+import io.spillway.domain.chunk.ChunkId;
 import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.util.ArrayList;
@@ -29,20 +30,8 @@ public final class InMemoryChunks implements Chunks {
    * DynamoDB orders string sort keys by their UTF-8 bytes, which is code point order;
    * {@link String#compareTo} compares UTF-16 units and puts U+10000.. before U+E000..U+FFFF.
    */
-  static final Comparator<String> UTF8_ORDER = (a, b) -> {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  };
+  static final Comparator<String> UTF8_ORDER = StoredItemLayout::compareSortKeys;
+
 
   private static final byte[] NOT_KEPT = new byte[0];
 
@@ -100,6 +89,15 @@ public final class InMemoryChunks implements Chunks {
 
   @Override
   public Stream<Chunk> read(JobId job, int bucket, Optional<String> group) {
+    return read(job, bucket, group, Optional.empty());
+  }
+
+  @Override
+  public Stream<Chunk> readAfter(JobId job, int bucket, Optional<String> group, ChunkId after) {
+    return read(job, bucket, group, Optional.of(StoredItemLayout.sortKey(after)));
+  }
+
+  private Stream<Chunk> read(JobId job, int bucket, Optional<String> group, Optional<String> afterKey) {
     if (!keepRecords) {
       throw new IllegalStateException("this table keeps keys and sizes only (a simulation's); chunks cannot be read back");
     }
@@ -115,6 +113,9 @@ public final class InMemoryChunks implements Chunks {
             return partition.subMap(prefix, true, prefix + Character.MAX_VALUE, false);
           })
           .orElse(partition);
+      if (afterKey.isPresent()) {
+        range = range.tailMap(afterKey.get(), false);
+      }
       records = new ArrayList<>(range.values());
     }
     // a copy per read, as a real store hands out fresh bytes: a reader cannot change what is stored

@@ -17,6 +17,7 @@ import io.spillway.application.port.out.PutOutcome;
 import io.spillway.application.port.out.StoredItem;
 import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.ChunkId;
 import io.spillway.domain.job.JobId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -329,5 +330,58 @@ public abstract class ChunksContract {
 
     firstRead.get(0).record()[firstRead.get(0).record().length - 1] ^= 0x5A;
     assertThat(read(chunks, JOB, bucket, Optional.empty()).get(0).record()).as("after a reader changed its array").isEqualTo(original.record());
+  }
+
+  private static List<Chunk> readAfter(Chunks chunks, JobId job, int bucket, Optional<String> group, ChunkId after) {
+    try (Stream<Chunk> s = chunks.readAfter(job, bucket, group, after)) {
+      return s.toList();
+    }
+  }
+
+  @Test
+  void aReadAfterAChunkReadsExactlyTheChunksThatSortAfterIt() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = ContractFixtures.jobChunks();
+    putAll(chunks, shuffled(all));
+
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      List<Chunk> inBucket = ContractFixtures.inBucket(all, bucket);
+      for (int i = 0; i < inBucket.size(); i++) {
+        assertThat(readAfter(chunks, JOB, bucket, Optional.empty(), inBucket.get(i).id())).as("bucket %d after #%d", bucket, i)
+            .containsExactlyElementsOf(inBucket.subList(i + 1, inBucket.size()));
+      }
+    }
+  }
+
+  @Test
+  void aGroupReadAfterAChunkStaysInTheGroup() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = ContractFixtures.jobChunks();
+    putAll(chunks, shuffled(all));
+
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      for (String group : GROUPS) {
+        List<Chunk> inGroup = ContractFixtures.inBucket(all, bucket, group);
+        assertThat(readAfter(chunks, JOB, bucket, Optional.of(group), inGroup.get(0).id())).as("bucket %d group %s", bucket, group)
+            .containsExactlyElementsOf(inGroup.subList(1, inGroup.size()));
+        assertThat(readAfter(chunks, JOB, bucket, Optional.of(group), inGroup.get(inGroup.size() - 1).id())).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aReadAfterAChunkThatIsNotStoredStartsWhereItWouldSort() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = ContractFixtures.jobChunks();
+    putAll(chunks, all);
+    List<Chunk> eu = ContractFixtures.inBucket(all, 2, EU);
+    ChunkId first = eu.get(0).id();
+    // between the group's two chunks in this bucket: their sequences are BUCKETS apart
+    ChunkId between = new ChunkId(JOB, 2, EU, first.sequence() + 1);
+
+    assertThat(readAfter(chunks, JOB, 2, Optional.of(EU), between)).containsExactlyElementsOf(eu.subList(1, eu.size()));
+    List<Chunk> inBucket = ContractFixtures.inBucket(all, 2);
+    assertThat(readAfter(chunks, JOB, 2, Optional.empty(), between))
+        .containsExactlyElementsOf(inBucket.subList(inBucket.indexOf(eu.get(1)), inBucket.size()));
   }
 }

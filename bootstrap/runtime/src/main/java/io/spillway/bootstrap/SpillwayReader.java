@@ -1,9 +1,11 @@
 package io.spillway.bootstrap;
 
 import io.spillway.application.port.in.DatasetNotAvailableException;
+import io.spillway.application.port.in.DatasetReader;
 import io.spillway.application.port.in.Datasets.DatasetSummary;
 import io.spillway.application.port.in.IncompleteDatasetException;
 import io.spillway.application.port.in.JobProgress;
+import io.spillway.application.port.in.ReadPosition;
 import io.spillway.application.port.out.Clock;
 import io.spillway.application.service.DatasetService;
 import io.spillway.domain.event.Event;
@@ -18,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The reading side, for downstream services: where a job stands, waiting until it settles, and
- * reading an AVAILABLE job back, whole (verified against its manifest) or one group.
+ * reading an AVAILABLE job back, whole (verified against its manifest) or one group, pushed to a
+ * sink or pulled at the caller's pace and resumable from where a read stopped.
  */
 public final class SpillwayReader implements AutoCloseable {
   private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
@@ -89,6 +92,40 @@ public final class SpillwayReader implements AutoCloseable {
   /** Streams one group of an AVAILABLE job's events to the sink. */
   public DatasetSummary readGroup(JobId id, String group, Consumer<Event> sink) {
     return datasets.read(id, Optional.of(group), sink);
+  }
+
+  /**
+   * Opens a pull read of an AVAILABLE job's events, taken at the caller's pace with a bounded
+   * read-ahead ({@code readParallelism × 2} chunks, at least 4); close it to stop early. Verified
+   * against the manifest when its last event has been taken ({@code hasNext()} returning false).
+   *
+   * <pre>{@code
+   * try (DatasetReader events = reader.open(job)) {
+   *   while (events.hasNext()) {
+   *     handle(events.next());
+   *   }
+   * }
+   * }</pre>
+   *
+   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE
+   */
+  public DatasetReader open(JobId id) {
+    return datasets.open(id, Optional.empty());
+  }
+
+  /** Opens a pull read of one group of an AVAILABLE job's events. */
+  public DatasetReader openGroup(JobId id, String group) {
+    return datasets.open(id, Optional.of(group));
+  }
+
+  /**
+   * Resumes a read where an earlier reader stood ({@link DatasetReader#position()}, or {@link
+   * ReadPosition#fromToken} of the token a caller kept): delivers exactly the events it had not delivered. The resumed read checks every chunk it reads, that the chunk
+   * the position stopped inside is still stored, and at its end the whole — the position's tally
+   * plus what it read — against the manifest (or, for a group, for gaps in its chunk sequences).
+   */
+  public DatasetReader resume(ReadPosition position) {
+    return datasets.open(position);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.spillway.bootstrap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spillway.application.port.in.DatasetReader;
+import io.spillway.application.port.in.ReadPosition;
 import io.spillway.bootstrap.workload.AnalyticsEvents;
 import io.spillway.domain.chunk.ChunkAssembler;
 import io.spillway.domain.event.Event;
@@ -53,6 +55,34 @@ class SpillwayInMemoryTest {
       assertThat(consumer.health().live()).isTrue();
       assertThat(consumer.health().leasesHeld()).isEqualTo(SpillwayConfig.defaults().stream().shards());
       assertThat(consumer.stats().ingest().chunksWritten()).isEqualTo(spillway.services().jobs().manifest(job.id()).orElseThrow().chunkCount());
+    }
+  }
+
+  @Test
+  void aReaderPullsAJobAtItsOwnPaceAndResumesWhereItStopped() throws Exception {
+    try (Spillway spillway = Spillway.inMemory(SpillwayConfig.defaults())) {
+      SpillwayProducer producer = spillway.producer();
+      SpillwayReader reader = spillway.reader();
+      Job job = producer.open("pulled", JobClass.STANDARD, 4);
+      List<Event> events = new AnalyticsEvents(job.id(), 3, Instant.parse("2026-11-28T00:00:00Z")).next(20_000);
+      producer.appendAll(job.id(), events);
+      producer.seal(job.id());
+      spillway.consumer().start();
+      assertThat(reader.await(job.id(), Duration.ofSeconds(30))).isEqualTo(JobStatus.AVAILABLE);
+
+      List<Event> back = new ArrayList<>();
+      ReadPosition stoppedAt;
+      try (DatasetReader first = reader.open(job.id())) {
+        for (int i = 0; i < 7_777; i++) {
+          back.add(first.next());
+        }
+        stoppedAt = first.position();
+      }
+      try (DatasetReader rest = reader.resume(stoppedAt)) {
+        rest.forEachRemaining(back::add);
+        assertThat(rest.summary().verifiedAgainstManifest()).isTrue();
+      }
+      assertThat(back).containsExactlyInAnyOrderElementsOf(events);
     }
   }
 

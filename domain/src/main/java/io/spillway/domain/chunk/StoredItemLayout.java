@@ -43,6 +43,25 @@ public final class StoredItemLayout {
     return "C#" + zeroPadded(Checks.utf8Length(groupKey), 3) + "#" + groupKey + "#";
   }
 
+  /**
+   * Compares two sort keys as DynamoDB orders string keys, by their UTF-8 bytes (code point order;
+   * {@link String#compareTo} compares UTF-16 units and would put U+10000.. before U+E000..U+FFFF).
+   */
+  public static int compareSortKeys(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
   public static int itemSize(ChunkId id, int recordLength) {
     return PARTITION_KEY.length() + Checks.utf8Length(partitionKey(id))
         + SORT_KEY.length() + Checks.utf8Length(sortKey(id))

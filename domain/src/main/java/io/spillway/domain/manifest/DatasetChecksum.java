@@ -12,6 +12,17 @@ public final class DatasetChecksum {
   private long chunks;
   private long events;
 
+  public DatasetChecksum() {}
+
+  /** Continues a checksum from what an earlier part of a read added up to. */
+  public static DatasetChecksum resume(long value, long chunks, long events) {
+    DatasetChecksum c = new DatasetChecksum();
+    c.sum = value;
+    c.chunks = chunks;
+    c.events = events;
+    return c;
+  }
+
   public void add(Chunk chunk) {
     sum += mix(chunk.header().crc32c());
     chunks++;

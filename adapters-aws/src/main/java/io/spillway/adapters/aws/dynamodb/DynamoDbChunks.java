@@ -6,6 +6,7 @@ import io.spillway.application.port.out.Clock;
 import io.spillway.application.port.out.PutOutcome;
 import io.spillway.domain.chunk.Chunk;
 import io.spillway.domain.chunk.ChunkFormat;
+import io.spillway.domain.chunk.ChunkId;
 import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.time.Duration;
@@ -54,19 +55,24 @@ public final class DynamoDbChunks implements Chunks {
   private final DoubleAdder indexWriteUnits = new DoubleAdder();
   private final DoubleAdder countReadUnits = new DoubleAdder();
   private final LongAdder countQueries = new LongAdder();
+  private final DoubleAdder chunkReadUnits = new DoubleAdder();
+  private final LongAdder readQueries = new LongAdder();
   private final AtomicBoolean warnedIndexMissing = new AtomicBoolean();
   private volatile Instant indexRetryAt = Instant.MIN;
 
   /**
-   * Capacity this adapter consumed to keep chunks countable and to count them, as DynamoDB
-   * reported it (ReturnConsumedCapacity): the index's share of the puts, and the count queries.
+   * Capacity this adapter consumed to keep chunks countable, to count them and to read them back,
+   * as DynamoDB reported it (ReturnConsumedCapacity): the index's share of the puts, the count
+   * queries and the chunk reads.
    * The chunks' own write units are in each {@link PutOutcome.Written}.
    *
    * @param indexWriteUnits write units the puts cost in the {@value SpillwayTable#KEYS_INDEX} index
    * @param countReadUnits read units of every count query, through the index or the table
    * @param countQueries count queries (pages) made
+   * @param chunkReadUnits read units of the queries that read chunks back (datasets served)
+   * @param readQueries those queries (pages) made
    */
-  public record Consumed(double indexWriteUnits, double countReadUnits, long countQueries) {}
+  public record Consumed(double indexWriteUnits, double countReadUnits, long countQueries, double chunkReadUnits, long readQueries) {}
 
   /**
    * @param timeToLive when present, items carry a {@code ttl} attribute (epoch seconds) that far
@@ -116,8 +122,22 @@ public final class DynamoDbChunks implements Chunks {
 
   @Override
   public Stream<Chunk> read(JobId job, int bucket, Optional<String> group) {
+    return read(job, bucket, group, Optional.empty());
+  }
+
+  /** Starts the Query at {@code after}'s key (ExclusiveStartKey), so nothing before it is read or billed. */
+  @Override
+  public Stream<Chunk> readAfter(JobId job, int bucket, Optional<String> group, ChunkId after) {
+    return read(job, bucket, group, Optional.of(after));
+  }
+
+  private Stream<Chunk> read(JobId job, int bucket, Optional<String> group, Optional<ChunkId> after) {
     String prefix = group.map(StoredItemLayout::groupPrefix).orElse("C#");
-    QueryRequest query = QueryRequest.builder()
+    QueryRequest.Builder builder = QueryRequest.builder();
+    after.ifPresent(a -> builder.exclusiveStartKey(Map.of(
+        StoredItemLayout.PARTITION_KEY, AttributeValue.fromS(StoredItemLayout.partitionKey(job.value(), bucket)),
+        StoredItemLayout.SORT_KEY, AttributeValue.fromS(StoredItemLayout.sortKey(a)))));
+    QueryRequest query = builder
         .tableName(table.name())
         .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
         .expressionAttributeValues(Map.of(
@@ -125,19 +145,30 @@ public final class DynamoDbChunks implements Chunks {
             ":prefix", AttributeValue.fromS(prefix)))
         .projectionExpression(StoredItemLayout.CHUNK)
         .consistentRead(true)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
         .build();
     // pages are fetched while the caller consumes the stream: sort their failures there too
     String action = "Query of " + job + " bucket " + bucket;
-    java.util.Iterator<Map<String, AttributeValue>> items;
+    java.util.Iterator<software.amazon.awssdk.services.dynamodb.model.QueryResponse> pages;
     try {
-      items = table.client().queryPaginator(query).items().iterator();
+      pages = table.client().queryPaginator(query).iterator();
     } catch (SdkException e) {
       throw Failures.classify(table.name(), action, e);
     }
     java.util.Iterator<Chunk> chunks = new java.util.Iterator<>() {
+      private java.util.Iterator<Map<String, AttributeValue>> items = java.util.Collections.emptyIterator();
+
       @Override
       public boolean hasNext() {
         try {
+          while (!items.hasNext() && pages.hasNext()) {
+            var page = pages.next();
+            readQueries.increment();
+            if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
+              chunkReadUnits.add(page.consumedCapacity().capacityUnits());
+            }
+            items = page.items().iterator();
+          }
           return items.hasNext();
         } catch (SdkException e) {
           throw Failures.classify(table.name(), action, e);
@@ -146,6 +177,9 @@ public final class DynamoDbChunks implements Chunks {
 
       @Override
       public Chunk next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
         try {
           return ChunkFormat.parse(items.next().get(StoredItemLayout.CHUNK).b().asByteArray());
         } catch (SdkException e) {
@@ -226,7 +260,7 @@ public final class DynamoDbChunks implements Chunks {
 
   /** The capacity consumed so far by index writes and count queries. */
   public Consumed consumed() {
-    return new Consumed(indexWriteUnits.sum(), countReadUnits.sum(), countQueries.sum());
+    return new Consumed(indexWriteUnits.sum(), countReadUnits.sum(), countQueries.sum(), chunkReadUnits.sum(), readQueries.sum());
   }
 
   /** Counts a bucket's chunks in the keys-only index: ~100 bytes read per chunk, eventually consistent. */

@@ -18,6 +18,29 @@ public interface Datasets {
    */
   DatasetSummary read(JobId job, Optional<String> group, Consumer<Event> sink);
 
+  /**
+   * Opens a pull read of the whole dataset or one group: the same events, checks and order
+   * guarantees as {@link #read}, taken at the caller's pace; close the reader.
+   *
+   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE
+   */
+  default DatasetReader open(JobId job, Optional<String> group) {
+    return open(ReadPosition.start(job, group));
+  }
+
+  /**
+   * Resumes a read from a position an earlier reader handed out ({@link DatasetReader#position()}):
+   * delivers exactly the events that read had not delivered. What a resumed read checks: every
+   * chunk it reads (CRC32C, bounded decompression, events against the header, as any read); that
+   * the chunk the position stopped inside is still the next one of its bucket; and, at its end,
+   * the whole — the position's tally plus what it read — against the manifest (whole-dataset reads)
+   * or for gaps in the group's chunk sequences (group reads). The tally is taken on trust: a
+   * position not handed out by a reader of this dataset may fail the final check or, built to, pass it.
+   *
+   * @throws DatasetNotAvailableException when the job is unknown or not AVAILABLE
+   */
+  DatasetReader open(ReadPosition from);
+
   /** What a read delivered. */
   record DatasetSummary(JobId job, Optional<String> group, long chunks, long events, boolean verifiedAgainstManifest) {}
 }

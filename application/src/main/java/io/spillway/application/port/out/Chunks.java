@@ -1,6 +1,8 @@
 package io.spillway.application.port.out;
 
 import io.spillway.domain.chunk.Chunk;
+import io.spillway.domain.chunk.ChunkId;
+import io.spillway.domain.chunk.StoredItemLayout;
 import io.spillway.domain.job.JobId;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -19,6 +21,17 @@ public interface Chunks {
    * surfaces as {@link io.spillway.domain.chunk.CorruptChunkException}.
    */
   Stream<Chunk> read(JobId job, int bucket, Optional<String> group);
+
+  /**
+   * As {@link #read}, but only the chunks that sort after {@code after} (a chunk of this job and
+   * bucket, and of the group when one is given; it need not be stored): where a resumed read
+   * carries on. This default reads the bucket from its start and drops what comes before; a store
+   * that can start a query at a key should.
+   */
+  default Stream<Chunk> readAfter(JobId job, int bucket, Optional<String> group, ChunkId after) {
+    String from = StoredItemLayout.sortKey(after);
+    return read(job, bucket, group).dropWhile(c -> StoredItemLayout.compareSortKeys(StoredItemLayout.sortKey(c.id()), from) <= 0);
+  }
 
   /**
    * How many chunks of the job are stored in the bucket, at a cost that does not grow with the

@@ -74,6 +74,18 @@ class LocalBackendTest {
       assertThat(figures.get("wcuItemPerEventModelled").asLong()).isEqualTo(20_000L);
       assertThat(figures.get("wcuRatio").asDouble()).isGreaterThan(1.0);
       assertThat(figures.get("requestRatio").asDouble()).isGreaterThan(1.0);
+      // and both read back, after a warm-up round: Spillway's chunks by bucket Queries, the items by a Query of the job's partition
+      for (String field : List.of("readEventsPerSecond", "readEventsPerSecondItemPerEvent", "readSpeedup", "readUnits", "readUnitsItemPerEvent",
+          "readRequests", "readRequestsItemPerEvent")) {
+        assertThat(figures.get(field)).as(field).isNotNull();
+        assertThat(figures.get(field).asDouble()).as(field).isPositive();
+      }
+      assertThat(figures.get("rounds").asInt()).isEqualTo(3);
+      assertThat(figures.get("speedupRounds")).hasSize(3);
+      assertThat(figures.get("readSpeedupRounds")).hasSize(3);
+      // items of some 300 bytes read at 4 KB a strongly consistent unit (at least 200 bytes each counted), against chunks of ~40 bytes an event
+      assertThat(figures.get("readUnitsItemPerEvent").asDouble()).isGreaterThan(20_000 * 200 / 4096.0);
+      assertThat(figures.get("readUnitRatio").asDouble()).isGreaterThan(1.0);
     } finally {
       assertThat(spillway("local", "down", "--home", home.toString()).out()).contains("stopped");
     }
