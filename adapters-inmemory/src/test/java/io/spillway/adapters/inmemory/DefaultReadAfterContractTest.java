@@ -29,6 +29,11 @@ class DefaultReadAfterContractTest extends ChunksContract {
       public long count(JobId job, int bucket) {
         return table.count(job, bucket);
       }
+
+      @Override
+      public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
+        return table.items(job, bucket);
+      }
     };
   }
 }

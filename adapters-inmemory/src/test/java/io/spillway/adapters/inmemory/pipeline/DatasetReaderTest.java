@@ -101,6 +101,11 @@ class DatasetReaderTest {
     public long count(JobId job, int bucket) {
       return inner.count(job, bucket);
     }
+
+    @Override
+    public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
+      return inner.items(job, bucket);
+    }
   }
 
   /** Waits for a condition other threads make true, failing after ten seconds (a wait, not a sleep: it returns as soon as it holds). */
