@@ -109,6 +109,36 @@ class OperatorCommandsOnStandInsTest {
           n.get("payload").asText().getBytes(StandardCharsets.UTF_8)));
     }
     assertThat(back).hasSameSizeAs(events).containsExactlyInAnyOrderElementsOf(events);
+
+    // an operator fails a job that will never be sealed, and replays the dead letters after a fix
+    Job abandoned;
+    io.spillway.domain.chunk.Chunk orphan;
+    try (Spillway spillway = Spillway.onAws(SpillwayConfig.defaults(), aws)) {
+      abandoned = spillway.producer().open("abandoned", JobClass.STANDARD, 1);
+      try (java.util.stream.Stream<io.spillway.domain.chunk.Chunk> s = spillway.services().chunks().read(job.id(), 0, java.util.Optional.empty())) {
+        orphan = s.findFirst().orElseThrow();
+      }
+      spillway.services().deadLetters().add(io.spillway.application.port.out.DeadLetter.of("shardId-000000000000", "0001", "MALFORMED",
+          "bad magic", "not a chunk".getBytes(StandardCharsets.UTF_8), Instant.parse("2026-11-28T01:00:00Z")));
+      // a chunk already stored, dead-lettered by hand: its replay finds it stored and removes the letter
+      spillway.services().deadLetters().add(io.spillway.application.port.out.DeadLetter.of("shardId-000000000001", "0002", "UNKNOWN_JOB",
+          "no job record", orphan.record(), Instant.parse("2026-11-28T01:00:01Z")));
+    }
+    Ran failed = spillway(with(where, "jobs", "fail", abandoned.id().value(), "--json"));
+    Ran waitFailed = spillway(with(where, "jobs", "wait", abandoned.id().value(), "--timeout", "5s"));
+    Ran letters = spillway(with(where, "dead-letters", "list", "--json"));
+    Ran shownLetter = spillway(with(where, "dead-letters", "show", "shardId-000000000001@0002"));
+    Ran replayed = spillway(with(where, "dead-letters", "replay", "--all", "--json"));
+    Ran lettersAfter = spillway(with(where, "dead-letters", "list", "--json"));
+
+    assertThat(JSON.readTree(failed.out()).get("status").asText()).isEqualTo("FAILED");
+    assertThat(waitFailed.exit()).isEqualTo(4);
+    assertThat(JSON.readTree(letters.out()).get("count").asLong()).isEqualTo(2);
+    assertThat(shownLetter.out()).contains("header    chunk " + orphan.id());
+    assertThat(replayed.exit()).isEqualTo(3);
+    assertThat(JSON.readTree(replayed.out()).get("replayed")).extracting(r -> r.get("outcome").asText()).containsExactly("STILL_POISON", "ALREADY_STORED");
+    assertThat(JSON.readTree(lettersAfter.out()).get("deadLetters")).extracting(d -> d.get("id").asText()).containsExactly("shardId-000000000000@0001");
+    assertThat(JSON.readTree(lettersAfter.out()).get("deadLetters").get(0).get("detail").asText()).startsWith("replayed ").contains("MALFORMED: bad magic");
   }
 
   private static String[] with(String[] where, String... command) {
