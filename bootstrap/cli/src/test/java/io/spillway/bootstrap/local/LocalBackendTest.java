@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spillway.bootstrap.cli.SpillwayCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,25 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalBackendTest {
 
-  private record Result(int exit, String out) {}
-
-  private static Result spillway(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int exit;
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
-      exit = SpillwayCommand.commandLine().execute(args);
-    } finally {
-      System.setOut(original);
-    }
-    return new Result(exit, buffer.toString(StandardCharsets.UTF_8));
+  private static CommandLineRun spillway(String... args) {
+    return CommandLineRun.of(args);
   }
 
   @Test
   void upRunDownLeavesEveryJobAvailableAndNoProcessBehind(@TempDir Path home) throws Exception {
     ObjectMapper json = new ObjectMapper();
-    Result up = spillway("local", "up", "--home", home.toString());
+    CommandLineRun up = spillway("local", "up", "--home", home.toString());
     assertThat(up.exit()).as(up.out()).isZero();
     JsonNode state = json.readTree(up.out());
     long servePid = state.get("pid").asLong();
@@ -49,7 +34,7 @@ class LocalBackendTest {
     try {
       assertThat(spillway("local", "status", "--home", home.toString()).exit()).isZero();
 
-      Result run = spillway("run", "--backend", "local", "--jobs", "3", "--events-per-job", "3000", "--json", "--home", home.toString());
+      CommandLineRun run = spillway("run", "--backend", "local", "--jobs", "3", "--events-per-job", "3000", "--json", "--home", home.toString());
 
       assertThat(run.exit()).as(run.out()).isZero();
       JsonNode summary = json.readTree(run.out());
@@ -61,7 +46,7 @@ class LocalBackendTest {
       assertThat(summary.get("wcuConsumed").asDouble()).isPositive().isLessThan(summary.get("wcuItemPerEvent").asDouble());
 
       // the side-by-side bench prints its fields from a real run (its figures live in docs/benchmarks.md, not here)
-      Result bench = spillway("bench", "--backend", "local", "--events", "20000", "--json", "--home", home.toString());
+      CommandLineRun bench = spillway("bench", "--backend", "local", "--events", "20000", "--json", "--home", home.toString());
       assertThat(bench.exit()).as(bench.out()).isZero();
       JsonNode figures = json.readTree(bench.out());
       for (String field : List.of("eventsPerSecond", "eventsPerSecondItemPerEvent", "speedup", "wcuRatio", "requestRatio")) {

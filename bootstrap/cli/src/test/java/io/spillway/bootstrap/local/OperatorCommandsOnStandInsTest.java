@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spillway.bootstrap.Spillway;
 import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.aws.AwsSettings;
-import io.spillway.bootstrap.cli.SpillwayCommand;
 import io.spillway.bootstrap.workload.AnalyticsEvents;
 import io.spillway.domain.event.Event;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobClass;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,19 +47,8 @@ class OperatorCommandsOnStandInsTest {
     standIns.down(Duration.ofSeconds(30));
   }
 
-  private record Ran(int exit, String out) {}
-
-  private static Ran spillway(String... args) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int exit;
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
-      exit = SpillwayCommand.commandLine().execute(args);
-    } finally {
-      System.setOut(original);
-    }
-    return new Ran(exit, buffer.toString(StandardCharsets.UTF_8));
+  private static CommandLineRun spillway(String... args) {
+    return CommandLineRun.of(args);
   }
 
   @Test
@@ -82,12 +68,12 @@ class OperatorCommandsOnStandInsTest {
     String[] where = {"--backend", "local", "--home", home.toString(), "--stream", name, "--table", name};
     String id = job.id().value();
 
-    Ran listed = spillway(with(where, "jobs", "list", "--since", "1h", "--json"));
-    Ran shown = spillway(with(where, "jobs", "show", id, "--json"));
-    Ran waited = spillway(with(where, "jobs", "wait", id, "--timeout", "10s"));
-    Ran verified = spillway(with(where, "verify", id, "--json"));
+    CommandLineRun listed = spillway(with(where, "jobs", "list", "--since", "1h", "--json"));
+    CommandLineRun shown = spillway(with(where, "jobs", "show", id, "--json"));
+    CommandLineRun waited = spillway(with(where, "jobs", "wait", id, "--timeout", "10s"));
+    CommandLineRun verified = spillway(with(where, "verify", id, "--json"));
     Path export = dir.resolve("x.jsonl.zst");
-    Ran read = spillway(with(where, "read", id, "--out", export.toString()));
+    CommandLineRun read = spillway(with(where, "read", id, "--out", export.toString()));
 
     assertThat(listed.exit()).as(listed.out()).isZero();
     assertThat(JSON.readTree(listed.out()).get("jobs")).extracting(j -> j.get("id").asText()).containsExactly(id);
@@ -124,12 +110,12 @@ class OperatorCommandsOnStandInsTest {
       spillway.services().deadLetters().add(io.spillway.application.port.out.DeadLetter.of("shardId-000000000001", "0002", "UNKNOWN_JOB",
           "no job record", orphan.record(), Instant.parse("2026-11-28T01:00:01Z")));
     }
-    Ran failed = spillway(with(where, "jobs", "fail", abandoned.id().value(), "--json"));
-    Ran waitFailed = spillway(with(where, "jobs", "wait", abandoned.id().value(), "--timeout", "5s"));
-    Ran letters = spillway(with(where, "dead-letters", "list", "--json"));
-    Ran shownLetter = spillway(with(where, "dead-letters", "show", "shardId-000000000001@0002"));
-    Ran replayed = spillway(with(where, "dead-letters", "replay", "--all", "--json"));
-    Ran lettersAfter = spillway(with(where, "dead-letters", "list", "--json"));
+    CommandLineRun failed = spillway(with(where, "jobs", "fail", abandoned.id().value(), "--json"));
+    CommandLineRun waitFailed = spillway(with(where, "jobs", "wait", abandoned.id().value(), "--timeout", "5s"));
+    CommandLineRun letters = spillway(with(where, "dead-letters", "list", "--json"));
+    CommandLineRun shownLetter = spillway(with(where, "dead-letters", "show", "shardId-000000000001@0002"));
+    CommandLineRun replayed = spillway(with(where, "dead-letters", "replay", "--all", "--json"));
+    CommandLineRun lettersAfter = spillway(with(where, "dead-letters", "list", "--json"));
 
     assertThat(JSON.readTree(failed.out()).get("status").asText()).isEqualTo("FAILED");
     assertThat(waitFailed.exit()).isEqualTo(4);
