@@ -18,10 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Runs a scenario through the three architectures on a virtual clock and prints what each did. */
+/** Runs a scenario through the four architectures on a virtual clock and prints what each did. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-    description = {"Simulate a workload offline (a day of jobs in seconds) through three architectures: item-per-event,",
-        "direct-chunked and spillway, on Spillway's own services and the in-memory adapters' AWS limits."})
+    description = {"Simulate a workload offline (a day of jobs in seconds) through four architectures: legacy-rdbms,",
+        "item-per-event, direct-chunked and spillway, on Spillway's own services and the in-memory adapters' AWS limits."})
 public final class SimulateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -46,7 +46,7 @@ public final class SimulateCommand implements Callable<Integer> {
           "capacity-cut@11+120:200 (VALUE: fraction refused, milliseconds added, write units left)"})
   List<String> faults = List.of();
 
-  @Option(names = "--architecture", paramLabel = "NAME", description = "run only these (default: all three)")
+  @Option(names = "--architecture", paramLabel = "NAME", description = "run only these (default: all four)")
   List<String> architectures = Simulation.ARCHITECTURES;
 
   @Override

@@ -111,12 +111,27 @@ abstract class ArchitectureRun {
   /** The architecture's own columns of a timeline row. */
   abstract TimelineRow row(long minute, double writeUnitsPerSecond, double capacity);
 
+  /** Writes the store has taken so far, in its own unit (write units for DynamoDB). */
+  double writesSoFar() {
+    return table.consumed();
+  }
+
+  /** What the store takes per second now, in the unit of {@link #writesSoFar()}. */
+  double writeCapacityPerSecond(Instant now) {
+    return table.writeUnitsPerSecond(now);
+  }
+
+  /** Whether the run pays for the table's provisioned write units. */
+  boolean usesTable() {
+    return true;
+  }
+
   private Instant sample(Instant now) {
-    double consumed = table.consumed();
+    double consumed = writesSoFar();
     double rate = (consumed - lastConsumed) / SAMPLE.toSeconds();
     lastConsumed = consumed;
-    double capacity = table.writeUnitsPerSecond(now);
-    if (table.settings().mode() == TableCapacity.Mode.PROVISIONED) {
+    double capacity = writeCapacityPerSecond(now);
+    if (usesTable() && table.settings().mode() == TableCapacity.Mode.PROVISIONED) {
       result.provisionedWcuHours += capacity * SAMPLE.toSeconds() / 3_600.0;
     }
     result.timeline.add(row(Duration.between(start, now).toMinutes(), rate, capacity));

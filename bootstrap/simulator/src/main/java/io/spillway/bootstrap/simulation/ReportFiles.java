@@ -88,18 +88,18 @@ public final class ReportFiles {
   static JFreeChart writeRateChart(Simulation.Report report) {
     XYSeriesCollection data = new XYSeriesCollection();
     for (ArchitectureResult a : report.architectures()) {
-      XYSeries rate = new XYSeries(a.name + " writes (WCU/s)");
+      XYSeries rate = new XYSeries(a.name + " writes (" + unit(a) + ")");
       for (TimelineRow r : a.timeline()) rate.add(r.minute() / 60.0, r.writeUnitsPerSecond());
       data.addSeries(rate);
     }
     for (ArchitectureResult a : report.architectures()) {
-      XYSeries cap = new XYSeries(a.name + " capacity (WCU/s)");
+      XYSeries cap = new XYSeries(a.name + " capacity (" + unit(a) + ")");
       for (TimelineRow r : a.timeline()) {
         if (!Double.isInfinite(r.capacityUnitsPerSecond())) cap.add(r.minute() / 60.0, r.capacityUnitsPerSecond());
       }
       data.addSeries(cap);
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Table write rate against capacity", "simulated hours", "write units per second", data,
+    JFreeChart chart = ChartFactory.createXYLineChart("Write rate against capacity", "simulated hours", "write units (rows for legacy-rdbms) per second", data,
         PlotOrientation.VERTICAL, true, false, false);
     style(chart);
     XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
@@ -109,6 +109,11 @@ public final class ReportFiles {
       renderer.setSeriesPaint(n + i, renderer.lookupSeriesPaint(i));
     }
     return chart;
+  }
+
+  /** The legacy primary counts rows, DynamoDB write units. */
+  private static String unit(ArchitectureResult a) {
+    return a.name.equals("legacy-rdbms") ? "rows/s" : "WCU/s";
   }
 
   /** The share of jobs available within x seconds of their computation's end, per architecture. */

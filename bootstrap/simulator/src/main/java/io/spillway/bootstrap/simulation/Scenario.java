@@ -27,6 +27,7 @@ public final class Scenario {
   public Table table = new Table();
   public Consumers consumers = new Consumers();
   public ItemPerEvent itemPerEvent = new ItemPerEvent();
+  public Legacy legacy = new Legacy();
   public List<Fault> faults = new ArrayList<>();
   public Prices prices = new Prices();
 
@@ -133,6 +134,18 @@ public final class Scenario {
   }
 
   /**
+   * The legacy baseline ({@code legacy-rdbms}): one relational primary, each event one row INSERT
+   * written synchronously by the job's computation. The default ceiling is the middle of the
+   * documented "a single PostgreSQL primary handles ~5,000–10,000 writes per second" (seed 004).
+   */
+  public static final class Legacy {
+    /** Rows a second the primary commits, shared by every job. */
+    public double writeRowsPerSecond = 7_500;
+    /** Rows per transaction: a job's rows become durable when their transaction commits. */
+    public long rowsPerTransaction = 1;
+  }
+
+  /**
    * A fault from {@code atHour} for {@code minutes}: {@code consumers-down}, {@code throttling-storm}
    * ({@code fraction} of table requests refused), {@code put-latency} ({@code milliseconds} added
    * to every PutRecords), {@code capacity-cut} (the table capped at {@code writeUnits}).
@@ -168,6 +181,12 @@ public final class Scenario {
     /** Per million on-demand write request units. */
     public double dynamoWriteRequestUnitsPerMillion = 0.625;
     public double dynamoStorageGbMonth = 0.25;
+    /**
+     * The legacy primary's instance per month: about USD 0.90 an hour for a db.r6g.2xlarge-class
+     * (8 vCPU, 64 GiB) single-AZ PostgreSQL instance, times 720 hours. An assumption from list
+     * prices remembered for one region, storage and IOPS not included: give your own.
+     */
+    public double rdbmsInstanceMonth = 650;
   }
 
   public static final List<String> FAULT_TYPES = List.of("consumers-down", "throttling-storm", "put-latency", "capacity-cut");
@@ -237,6 +256,9 @@ public final class Scenario {
     range("itemPerEvent.writerThreadsPerJob", itemPerEvent.writerThreadsPerJob, 1, 1_000);
     range("itemPerEvent.requestsPerSecondPerThread", itemPerEvent.requestsPerSecondPerThread, 0.1, 10_000);
     range("itemPerEvent.bufferEvents", itemPerEvent.bufferEvents, 25, 1_000_000_000L);
+    range("legacy.writeRowsPerSecond", legacy.writeRowsPerSecond, 1, 1_000_000);
+    range("legacy.rowsPerTransaction", legacy.rowsPerTransaction, 1, 1_000_000);
+    range("prices.rdbmsInstanceMonth", prices.rdbmsInstanceMonth, 0, 1_000_000);
     for (int i = 0; i < faults.size(); i++) {
       Fault f = faults.get(i);
       String p = "faults[" + i + "].";

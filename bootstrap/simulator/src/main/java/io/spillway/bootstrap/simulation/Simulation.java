@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a scenario through the three architectures, each on its own virtual clock, table and (for
- * Spillway) stream, all meeting the same jobs: one item per event straight to DynamoDB, chunks
- * straight to DynamoDB, and chunks through the stream.
+ * Runs a scenario through the four architectures, each on its own virtual clock, store and (for
+ * Spillway) stream, all meeting the same jobs: one row per event on a relational primary (the
+ * legacy baseline), one item per event straight to DynamoDB, chunks straight to DynamoDB, and
+ * chunks through the stream.
  */
 public final class Simulation {
   /** Simulated time starts here (a Monday, so business hours are what they say). */
   public static final Instant START = Instant.parse("2026-01-05T00:00:00Z");
-  public static final List<String> ARCHITECTURES = List.of("item-per-event", "direct-chunked", "spillway");
+  public static final List<String> ARCHITECTURES = List.of("legacy-rdbms", "item-per-event", "direct-chunked", "spillway");
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -67,6 +68,7 @@ public final class Simulation {
     List<ArchitectureResult> results = new ArrayList<>();
     for (String name : architectures) {
       ArchitectureRun run = switch (name) {
+        case "legacy-rdbms" -> new LegacyRdbmsRun(scenario, schedule, START);
         case "item-per-event" -> new ItemPerEventRun(scenario, schedule, START);
         case "direct-chunked" -> new ChunkedRun(false, scenario, schedule, START);
         case "spillway" -> new ChunkedRun(true, scenario, schedule, START);

@@ -5,8 +5,8 @@ package io.spillway.bootstrap.simulation;
  *
  * @param minute minutes since the simulation started
  * @param backlogAgeSeconds the oldest record no consumer has checkpointed past (0 without a stream)
- * @param writeUnitsPerSecond write units the table granted, averaged over the minute
- * @param capacityUnitsPerSecond what the table grants per second at the minute's end
+ * @param writeUnitsPerSecond write units the table granted, averaged over the minute (rows the primary committed, for legacy-rdbms)
+ * @param capacityUnitsPerSecond what the table grants per second at the minute's end (the row ceiling, for legacy-rdbms)
  * @param bufferedBytes chunk bytes waiting in the producers' buffers
  * @param risk the retention-risk level the live forecast gave (OK without a stream)
  */

@@ -51,7 +51,7 @@ class SimulationTest {
     List<String> csv = Files.readAllLines(dir.resolve("timeline.csv"));
     assertThat(csv.get(0)).startsWith("architecture,minute,backlogAgeSeconds,retentionSeconds,writeUnitsPerSecond,capacityUnitsPerSecond");
     long minutes = (long) ((3.0 + 0.5) * 60);
-    assertThat(csv).hasSize(1 + 3 * (int) (minutes - 1));
+    assertThat(csv).hasSize(1 + Simulation.ARCHITECTURES.size() * (int) (minutes - 1));
     for (String png : List.of("backlog-age.png", "write-rate.png", "availability.png")) {
       byte[] bytes = Files.readAllBytes(dir.resolve(png));
       assertThat(bytes).as(png).startsWith(0x89, 'P', 'N', 'G');
