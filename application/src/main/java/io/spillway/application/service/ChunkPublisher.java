@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * reserve room before accepting events ({@link #reserve(long)}), so a full buffer pushes back on
  * the producer instead of growing or dropping: a chunk counts as published only once accepted.
  *
- * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}, plus the chunks a
- * linger flush or a seal cuts from events accepted earlier (those are never refused). With a spill,
- * a reservation is taken when memory or the spill has room for it beside all the others, so memory
- * stays under {@code maxBufferedBytes} and the spill under its capacity, the same unreserved cuts
- * apart (which go to the spill when memory is full and the spill has room).
+ * <p>Bound: buffered plus reserved bytes stay under {@code maxBufferedBytes}. Every chunk is cut
+ * against a reservation: appends reserve {@link #RESERVE_PER_APPEND}, linger and seal cuts
+ * {@link #RESERVE_PER_CUT} per chunk ({@link IntakeService} cuts those one at a time, a linger cut
+ * only when {@link #tryReserve(long)} finds room, a seal cut after {@link #reserveWithin}). With a
+ * spill, a reservation is taken when memory or the spill has room for it beside all the others, so
+ * memory stays under {@code maxBufferedBytes} and the spill under its capacity. The one exception
+ * is a chunk the spill fails to take: it waits in memory, over the bound rather than lost.
  *
  * <p>Locking: the buffer's state (chunks, byte counts, reservations, counters) is guarded by
  * {@code state}, held only for short in-memory steps. Publishing takes a separate turn,
@@ -55,6 +57,8 @@ public final class ChunkPublisher {
   private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
   /** Room one append may need: a chunk cut on size plus one cut to bound the assembler's memory. */
   public static final long RESERVE_PER_APPEND = 2L * StoredItemLayout.ITEM_LIMIT_BYTES;
+  /** Room one forced cut (linger or seal) needs: it emits exactly one chunk, whose record is under an item. */
+  public static final long RESERVE_PER_CUT = StoredItemLayout.ITEM_LIMIT_BYTES;
 
   private final ChunkStream stream;
   private final Clock clock;
@@ -161,10 +165,27 @@ public final class ChunkPublisher {
    * any number of concurrent appenders: room is checked and taken in one step.
    */
   public void reserve(long bytes) {
+    reserve(bytes, settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST, settings.blockTimeout());
+  }
+
+  /**
+   * As {@link #reserve(long)}, but waiting (publishing with backoff) up to {@code timeout} whatever
+   * the backpressure mode: for a seal, which waits for the stream with its own timeout.
+   */
+  public void reserveWithin(long bytes, Duration timeout) {
+    reserve(bytes, false, timeout);
+  }
+
+  /** The buffer and retry policy this publisher runs with. */
+  public PublisherSettings settings() {
+    return settings;
+  }
+
+  private void reserve(long bytes, boolean failFast, Duration timeout) {
     if (tryReserve(bytes)) {
       return;
     }
-    Instant deadline = clock.now().plus(settings.blockTimeout());
+    Instant deadline = clock.now().plus(timeout);
     int failures = 0;
     while (true) {
       int accepted;
@@ -182,7 +203,7 @@ public final class ChunkPublisher {
         publishing.unlock();
       }
       if (accepted == 0) {
-        if (settings.backpressure() == PublisherSettings.Backpressure.FAIL_FAST || !clock.now().isBefore(deadline)) {
+        if (failFast || !clock.now().isBefore(deadline)) {
           long waiting;
           long reservedNow;
           long inSpill;
@@ -195,7 +216,7 @@ public final class ChunkPublisher {
               + " bytes waiting (" + reservedNow + " reserved)"
               + (spill == null ? "" : ", the spill full with " + inSpill + " of " + spillCapacity + " bytes,")
               + " and the stream is refusing records"
-              + (settings.backpressure() == PublisherSettings.Backpressure.BLOCK ? " after " + settings.blockTimeout() : " (fail-fast)"));
+              + (failFast ? " (fail-fast)" : " after " + timeout));
         }
         sleep(backoff(failures++));
       } else {
@@ -433,8 +454,11 @@ public final class ChunkPublisher {
   /** Counters since start. */
   public record Stats(long chunksPublished, long eventsPublished, long chunksThrottled, long publishCalls, long bufferedBytes, long maxBufferedBytes) {}
 
-  /** Takes the room if memory or the spill holds it beside every other reservation, in one step under the state lock. */
-  private boolean tryReserve(long bytes) {
+  /**
+   * Takes the room if memory or the spill holds it beside every other reservation, in one step under
+   * the state lock; never waits or publishes. Returns whether the room was taken.
+   */
+  public boolean tryReserve(long bytes) {
     synchronized (state) {
       // Either store must have room for every reservation outstanding, this one included: then each
       // reserved chunk, placed memory first, fits memory or the spill whole. Room split between the

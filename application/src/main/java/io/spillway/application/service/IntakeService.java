@@ -19,10 +19,13 @@ import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.DatasetChecksum;
 import io.spillway.domain.manifest.Manifest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import io.spillway.application.port.in.BackpressureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,15 @@ import org.slf4j.LoggerFactory;
  * The producer's use cases. Each open job has an assembler, a running dataset checksum and its next
  * expected sequence, guarded by the job's own lock, so jobs proceed in parallel; they share one
  * {@link ChunkPublisher}.
+ *
+ * <p>Memory: every chunk is cut against publisher room (appends reserve before they accept, a linger
+ * cut only when room is free, a seal cut after waiting for it), so the publisher's bound holds for
+ * every cut. Across jobs, an append is accepted only when the raw bytes of every open job's assembler
+ * plus the publisher's buffered bytes leave room for the event under
+ * {@link IntakeSettings#maxAssembledBytes()}; otherwise it meets the publisher's backpressure (BLOCK
+ * with its timeout, or FAIL_FAST). The raw bytes are reserved atomically before the job's lock is
+ * taken, so any number of appenders cannot overshoot, and the wait holds no job lock (the linger tick
+ * goes on cutting other jobs meanwhile).
  */
 public final class IntakeService implements Intake {
   private static final Logger log = LoggerFactory.getLogger(IntakeService.class);
@@ -42,6 +54,9 @@ public final class IntakeService implements Intake {
   private final ChunkAssembler.Settings assemblerSettings;
   private final AvailabilityCheck availability;
   private final Duration sealTimeout;
+  private final IntakeSettings settings;
+  /** Raw bytes waiting in the open jobs' assemblers, plus those reserved by appends in progress. */
+  private final AtomicLong assembledRaw = new AtomicLong();
   private final Map<JobId, OpenJobState> open = new ConcurrentHashMap<>();
   private final LongAdder eventsAccepted = new LongAdder();
   private final LongAdder duplicatesIgnored = new LongAdder();
@@ -50,6 +65,12 @@ public final class IntakeService implements Intake {
 
   public IntakeService(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
       ChunkAssembler.Settings assemblerSettings, AvailabilityCheck availability, Duration sealTimeout) {
+    this(jobs, ids, clock, publisher, codec, assemblerSettings, availability, sealTimeout, IntakeSettings.defaults());
+  }
+
+  public IntakeService(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
+      ChunkAssembler.Settings assemblerSettings, AvailabilityCheck availability, Duration sealTimeout, IntakeSettings settings) {
+    this.settings = settings;
     this.jobs = jobs;
     this.ids = ids;
     this.clock = clock;
@@ -88,11 +109,14 @@ public final class IntakeService implements Intake {
   @Override
   public AppendOutcome append(JobId jobId, Event event) {
     OpenJobState state = state(jobId);
+    int estimate = reserveMemory(event);
     synchronized (state) {
+      long before = state.assembler.pendingRawBytes();
       try {
         return appendLocked(state, event);
       } finally {
         releaseCredit(state);
+        settle(state, before, estimate);
       }
     }
   }
@@ -102,17 +126,21 @@ public final class IntakeService implements Intake {
     OpenJobState state = state(jobId);
     int accepted = 0;
     int duplicates = 0;
-    synchronized (state) {
-      try {
-        for (Event e : events) {
+    for (Event e : events) {
+      // the memory wait holds no job lock, so each event takes the lock on its own
+      int estimate = reserveMemory(e);
+      synchronized (state) {
+        long before = state.assembler.pendingRawBytes();
+        try {
           if (appendLocked(state, e) == AppendOutcome.ACCEPTED) {
             accepted++;
           } else {
             duplicates++;
           }
+        } finally {
+          releaseCredit(state);
+          settle(state, before, estimate);
         }
-      } finally {
-        releaseCredit(state);
       }
     }
     return new AppendSummary(accepted, duplicates);
@@ -161,7 +189,20 @@ public final class IntakeService implements Intake {
         // a second seal that waited while the first one finished
         return jobs.manifest(jobId).orElseThrow();
       }
-      hand(state, state.assembler.flushAll());
+      // one chunk per room made: a seal waits for the publisher's room (up to its timeout), never pushes past it
+      Instant deadline = clock.now().plus(sealTimeout);
+      while (state.assembler.pendingEvents() > 0) {
+        Duration left = Duration.between(clock.now(), deadline);
+        publisher.reserveWithin(ChunkPublisher.RESERVE_PER_CUT, left.isNegative() ? Duration.ZERO : left);
+        state.credit = ChunkPublisher.RESERVE_PER_CUT;
+        long before = state.assembler.pendingRawBytes();
+        try {
+          hand(state, state.assembler.cutOne());
+        } finally {
+          releaseCredit(state);
+          settle(state, before, 0);
+        }
+      }
       publisher.drain(sealTimeout);
       Manifest manifest = new Manifest(jobId, state.job.buckets(), state.checksum.chunks(), state.nextSequence,
           state.checksum.value(), clock.now());
@@ -193,12 +234,91 @@ public final class IntakeService implements Intake {
     } catch (RuntimeException e) {
       log.warn("retrying the waiting job announcements failed, will run again: {}", e.toString());
     }
+    Instant now = clock.now();
     for (OpenJobState state : open.values()) {
       synchronized (state) {
-        hand(state, state.assembler.flushLingering(clock.now()));
+        // a lingering chunk is cut only into free room; one without room stays (the assembler's own
+        // bound still holds it) and the next tick tries again
+        while (state.job.status() != JobStatus.SEALED && lingering(state, now) && publisher.tryReserve(ChunkPublisher.RESERVE_PER_CUT)) {
+          state.credit = ChunkPublisher.RESERVE_PER_CUT;
+          long before = state.assembler.pendingRawBytes();
+          try {
+            hand(state, state.assembler.cutOneLingering(now));
+          } finally {
+            releaseCredit(state);
+            settle(state, before, 0);
+          }
+        }
       }
     }
     return publisher.publishAvailable();
+  }
+
+  private static boolean lingering(OpenJobState state, Instant now) {
+    Instant deadline = state.assembler.nextLingerDeadline();
+    return deadline != null && !now.isBefore(deadline);
+  }
+
+  /**
+   * Reserves an event's raw bytes under the process bound, waiting as the publisher's backpressure
+   * says (no job lock held); returns the bytes reserved, given back or kept by {@link #settle}.
+   */
+  private int reserveMemory(Event event) {
+    int estimate = ChunkAssembler.rawEstimate(event);
+    if (tryReserveMemory(estimate)) {
+      return estimate;
+    }
+    PublisherSettings ps = publisher.settings();
+    boolean failFast = ps.backpressure() == PublisherSettings.Backpressure.FAIL_FAST;
+    Instant deadline = clock.now().plus(ps.blockTimeout());
+    int failures = 0;
+    while (true) {
+      int accepted = publisher.publishAvailable();
+      if (tryReserveMemory(estimate)) {
+        return estimate;
+      }
+      if (accepted == 0) {
+        if (failFast || !clock.now().isBefore(deadline)) {
+          long raw = assembledRaw.get();
+          long buffered = publisher.bufferedBytes();
+          throw new BackpressureException("producer memory full: " + (raw + buffered) + " of " + settings.maxAssembledBytes()
+              + " assembled-but-unpublished bytes (" + raw + " raw in " + open.size() + " open jobs' assemblers, " + buffered
+              + " buffered for the stream), no room for an event of " + estimate + " bytes"
+              + (failFast ? " (fail-fast)" : " after " + ps.blockTimeout()));
+        }
+        try {
+          clock.sleep(Backoff.after(failures++, ps.backoffBase(), ps.backoffMax()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new BackpressureException("interrupted while waiting for producer memory; nothing was accepted");
+        }
+      } else {
+        failures = 0;
+      }
+    }
+  }
+
+  private boolean tryReserveMemory(int estimate) {
+    while (true) {
+      long raw = assembledRaw.get();
+      // read after raw: a cut enqueues before it gives back its raw bytes, so it is counted twice, never missed
+      if (raw + publisher.bufferedBytes() + estimate > settings.maxAssembledBytes()) {
+        return false;
+      }
+      if (assembledRaw.compareAndSet(raw, raw + estimate)) {
+        return true;
+      }
+    }
+  }
+
+  /** Brings the raw count to what the assembler holds now, giving back the reservation it replaces. */
+  private void settle(OpenJobState state, long before, int reserved) {
+    assembledRaw.addAndGet(state.assembler.pendingRawBytes() - before - reserved);
+  }
+
+  /** Raw bytes waiting in the open jobs' assemblers (and reserved by appends in progress). */
+  public long assembledRawBytes() {
+    return assembledRaw.get();
   }
 
   /** Events of an open job accepted but not yet cut into a chunk (0 once sealed or unknown). */

@@ -119,6 +119,45 @@ public final class ChunkAssembler {
     return out;
   }
 
+  /**
+   * Cuts one chunk from the open chunk that has lingered longest, if it has waited the linger time
+   * (empty otherwise): a caller that must make room for each chunk before it is cut takes them one
+   * at a time. A forced cut emits exactly one chunk.
+   */
+  public List<Chunk> cutOneLingering(Instant now) {
+    Pending oldest = oldest();
+    if (oldest == null || Duration.between(oldest.openedAt, now).minus(settings.linger()).isNegative()) {
+      return List.of();
+    }
+    List<Chunk> out = new ArrayList<>(1);
+    cut(oldest, true, out);
+    return out;
+  }
+
+  /** Cuts one chunk from the oldest open chunk (at seal, one chunk per room made); empty when none is open. */
+  public List<Chunk> cutOne() {
+    Pending oldest = oldest();
+    if (oldest == null) {
+      return List.of();
+    }
+    List<Chunk> out = new ArrayList<>(1);
+    cut(oldest, true, out);
+    return out;
+  }
+
+  /** The raw bytes an event counts for in {@link #pendingRawBytes()} while it waits here. */
+  public static int rawEstimate(Event event) {
+    return EventEnvelope.estimate(event);
+  }
+
+  private Pending oldest() {
+    Pending oldest = null;
+    for (Pending p : pending.values()) {
+      if (oldest == null || p.openedAt.isBefore(oldest.openedAt)) oldest = p;
+    }
+    return oldest;
+  }
+
   /** Cuts every open chunk (at seal). */
   public List<Chunk> flushAll() {
     List<Chunk> out = new ArrayList<>();
