@@ -4,6 +4,7 @@ import io.spillway.adapters.inmemory.StreamLimits;
 import io.spillway.adapters.inmemory.TableCapacity;
 import io.spillway.application.service.BacklogMonitorSettings;
 import io.spillway.application.service.IngestSettings;
+import io.spillway.application.service.IntakeSettings;
 import io.spillway.application.service.PublisherSettings;
 import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.chunk.ChunkAssembler;
@@ -27,6 +28,8 @@ import java.util.Optional;
  *     are made. On AWS, {@link io.spillway.bootstrap.aws.AwsSettings#eventBus()} decides.
  * @param spill where the producer spills chunks once its memory bound is reached (none by default:
  *     a full buffer pushes back on the job)
+ * @param intake the producer process's bound on bytes assembled but not yet published, across all
+ *     its open jobs (docs/producer-memory.md)
  */
 public record SpillwayConfig(
     CodecId codec,
@@ -45,7 +48,8 @@ public record SpillwayConfig(
     Duration maxRecountInterval,
     BacklogMonitorSettings backlog,
     boolean memoryAnnouncements,
-    Optional<SpillSettings> spill) {
+    Optional<SpillSettings> spill,
+    IntakeSettings intake) {
 
   public SpillwayConfig {
     if (readParallelism < 1 || readParallelism > 256) {
@@ -59,98 +63,105 @@ public record SpillwayConfig(
     positive("maxRecountInterval", maxRecountInterval);
     java.util.Objects.requireNonNull(backlog, "backlog");
     java.util.Objects.requireNonNull(spill, "spill");
+    java.util.Objects.requireNonNull(intake, "intake");
   }
 
   /** Kinesis and DynamoDB limits as documented, 4 shards, 10,000 provisioned write units. */
   public static SpillwayConfig defaults() {
     return new SpillwayConfig(CodecId.ZSTD, 3, ChunkAssembler.Settings.defaults(), PublisherSettings.defaults(),
         IngestSettings.defaults(), StreamLimits.kinesis(4), TableCapacity.Settings.provisioned(10_000),
-        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults(), false, Optional.empty());
+        4, 10_000, Duration.ofMinutes(5), false, 0x5B111_11AL, Duration.ofSeconds(30), Duration.ofHours(1), BacklogMonitorSettings.defaults(), false, Optional.empty(),
+        IntakeSettings.defaults());
   }
 
   public SpillwayConfig withStream(StreamLimits s) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, s, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withTable(TableCapacity.Settings t) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, t, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withIngest(IngestSettings i) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, i, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withPublisher(PublisherSettings p) {
     return new SpillwayConfig(codec, zstdLevel, assembler, p, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withAssembler(ChunkAssembler.Settings a) {
     return new SpillwayConfig(codec, zstdLevel, a, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withCodec(CodecId c, int level) {
     return new SpillwayConfig(c, level, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withReadParallelism(int threads) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, threads, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   /** How many records a consumer asks the stream for at a time. */
   public SpillwayConfig withConsumerBatchRecords(int records) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, records, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withSealTimeout(Duration timeout) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, timeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withJitterSeed(long seed) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, seed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   public SpillwayConfig withSequentialJobIds(boolean sequential) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill);
+        sequential, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, intake);
   }
 
   /** How often consumers sweep the SEALED jobs, and the longest pause between two recounts of one stalled job. */
   public SpillwayConfig withAvailabilitySweep(Duration every, Duration maxRecount) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, every, maxRecount, backlog, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, every, maxRecount, backlog, memoryAnnouncements, spill, intake);
   }
 
   /** How the consumers' retention-risk monitor measures and judges (window, policy, horizon, calm-down). */
   public SpillwayConfig withBacklog(BacklogMonitorSettings b) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b, memoryAnnouncements, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, b, memoryAnnouncements, spill, intake);
   }
 
   /** Whether the in-memory backend records job announcements (for tests and simulations that watch them). */
   public SpillwayConfig withMemoryAnnouncements(boolean record) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, record, spill);
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, record, spill, intake);
   }
 
   /** Spill chunks the stream cannot take yet to a local directory once memory is full. */
   public SpillwayConfig withSpill(SpillSettings s) {
     return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
-        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, Optional.of(s));
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, Optional.of(s), intake);
   }
 
   private static void positive(String field, Duration d) {
     if (d == null || d.isZero() || d.isNegative()) {
       throw new InvalidFieldException(field, d, "a positive duration");
     }
+  }
+
+  public SpillwayConfig withIntake(IntakeSettings i) {
+    return new SpillwayConfig(codec, zstdLevel, assembler, publisher, ingest, stream, table, readParallelism, consumerBatchRecords, sealTimeout,
+        sequentialJobIds, jitterSeed, availabilitySweep, maxRecountInterval, backlog, memoryAnnouncements, spill, i);
   }
 }

@@ -131,4 +131,13 @@ class SpillwaySettingsTest {
         .isInstanceOf(InvalidFieldException.class)
         .hasMessage("spillway.publisher.spillMaxBytes: 1000 breaks the limit: at least 409600 (one item)");
   }
+
+  @Test
+  void theProducersMemoryBoundIsReadAndOneTooSmallIsRefusedWithItsKey() {
+    assertThat(SpillwaySettings.from(Map.of()).config().intake().maxAssembledBytes()).isEqualTo(512L * 1024 * 1024);
+    assertThat(SpillwaySettings.from(Map.of("spillway.intake.maxAssembledBytes", "1073741824")).config().intake().maxAssembledBytes())
+        .isEqualTo(1L << 30);
+    assertThatThrownBy(() -> SpillwaySettings.from(Map.of("spillway.intake.maxAssembledBytes", "1000")))
+        .isInstanceOf(InvalidFieldException.class).hasMessageContaining("maxAssembledBytes").hasMessageContaining("1000");
+  }
 }

@@ -79,7 +79,7 @@ public interface ServicesModule {
     @ProcessScope
     static IntakeService intake(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
         AvailabilityCheck availability, SpillwayConfig config) {
-      return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout());
+      return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout(), config.intake());
     }
 
     @Provides
