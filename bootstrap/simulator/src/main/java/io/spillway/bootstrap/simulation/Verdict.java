@@ -36,7 +36,9 @@ public final class Verdict {
     if (problems.isEmpty()) {
       return Double.isNaN(p99)
           ? String.format(Locale.ROOT, "meets the %,.0f s target with nothing lost (no jobs arrived)", targetSeconds)
-          : String.format(Locale.ROOT, "p99 %,.1f s: meets the %,.0f s target with nothing lost", p99, targetSeconds);
+          : String.format(Locale.ROOT, "p99 %,.1f s: meets the %,.0f s target with nothing lost", p99, targetSeconds)
+              // backpressure that held the target still cost the jobs time: failure mode 1 contained, not absent
+              + (a.producerStalledSeconds() >= 0.5 ? String.format(Locale.ROOT, " (computation stalled %,.0f s)", a.producerStalledSeconds()) : "");
     }
     return String.join("; ", problems);
   }

@@ -16,6 +16,13 @@ class VerdictTest {
   }
 
   @Test
+  void backpressureThatHeldTheTargetStillShowsTheStall() {
+    ArchitectureResult a = result(10, 10, 0, List.of(0.8, 241.4), 0, 1_520.2);
+
+    assertThat(Verdict.of(a, 300)).isEqualTo("p99 241.4 s: meets the 300 s target with nothing lost (computation stalled 1,520 s)");
+  }
+
+  @Test
   void aP99PastTheTargetMissesItAndSaysHowLongComputationStalled() {
     ArchitectureResult a = result(10, 10, 0, List.of(0.8, 120.0, 990.7), 0, 35_125.4);
 
