@@ -174,6 +174,10 @@ public final class SimulateCommand implements Callable<Integer> {
           j.get("availabilityP50Seconds"), j.get("availabilityP99Seconds"), j.get("eventsLost"), orDash(j.get("maxIteratorAgeSeconds")),
           j.get("wcuConsumed"), j.get("maxProducerBufferBytes"), "$" + j.get("cost"), orDash(j.get("alarmLeadTimeSeconds")));
     }
+    System.out.println();
+    for (ArchitectureResult a : r.architectures()) {
+      System.out.printf(Locale.ROOT, "%-15s %s%n", a.name, a.verdict(s));
+    }
   }
 
   private static Object orDash(Object o) {

@@ -75,6 +75,20 @@ class CliInputTest {
   }
 
   @Test
+  void simulateWithOutPrintsAVerdictPerArchitectureAndWritesTheReport(@TempDir Path dir) throws Exception {
+    Result r = spillway("simulate", "--scenario", "producer-overload", "--architecture", "direct-chunked", "--architecture", "spillway",
+        "--out", dir.resolve("report").toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("(?m)^direct-chunked +p99 [0-9.,]+ s: meets the 300 s target with nothing lost")
+        .containsPattern("(?m)^spillway +p99 [0-9.,]+ s: ");
+    for (String file : List.of("index.html", "summary.json", "timeline.csv", "write-rate.png", "producer-buffer.png", "availability.png")) {
+      assertThat(dir.resolve("report").resolve(file)).as(file).isNotEmptyFile();
+    }
+    assertThat(Files.readString(dir.resolve("report/index.html"))).contains("<h2>Verdict</h2>", "<h2>Stalled and unfinished jobs</h2>");
+  }
+
+  @Test
   void runOnTheLocalBackendWithNoStandInsRunningSaysHowToStartThem() {
     Result r = spillway("run", "--backend", "local", "--home", home.toString());
     assertRefused(r, "run", "--backend local", "not running", "./spillway local up", home.toString());

@@ -122,13 +122,19 @@ public final class ArchitectureResult {
 
   /** The JSON fields for a run of the scenario. */
   public Map<String, Object> toJsonView(Scenario s) {
-    return toJson(s.days, Simulation.START);
+    return toJson(s.days, s.availabilityTargetSeconds, Simulation.START);
+  }
+
+  /** The one-line verdict against the scenario's availability target. */
+  public String verdict(Scenario s) {
+    return Verdict.of(this, s.availabilityTargetSeconds);
   }
 
   /** The JSON fields, in a fixed order (the report must be byte-identical for the same scenario and seed). */
-  Map<String, Object> toJson(double days, Instant start) {
+  Map<String, Object> toJson(double days, double availabilityTargetSeconds, Instant start) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
+    m.put("verdict", Verdict.of(this, availabilityTargetSeconds));
     m.put("jobsArrived", jobsArrived);
     m.put("jobsCompleted", jobsCompleted);
     m.put("jobsIncomplete", jobsIncomplete);

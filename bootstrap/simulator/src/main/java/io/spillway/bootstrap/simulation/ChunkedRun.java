@@ -78,6 +78,15 @@ final class ChunkedRun extends ArchitectureRun {
 
   private record Host(IntakeService intake, ChunkPublisher publisher) {}
 
+  /** The most any one host's buffer held since the last timeline row: the flusher drains it within the minute, so its end hides the peak. */
+  private long minutePeakBufferedBytes;
+  /** Each host's running peak at the last row: a minute that raised it peaked exactly there, even between samples. */
+  private final Map<Integer, Long> peakAtLastRow = new HashMap<>();
+
+  private void noteBuffer(ChunkPublisher publisher) {
+    minutePeakBufferedBytes = Math.max(minutePeakBufferedBytes, publisher.bufferedBytes());
+  }
+
   ChunkedRun(boolean viaStream, Scenario scenario, List<JobSchedule.Planned> schedule, Instant start) {
     super(viaStream ? "spillway" : "direct-chunked", scenario, schedule, start);
     this.viaStream = viaStream;
@@ -140,6 +149,7 @@ final class ChunkedRun extends ArchitectureRun {
     loop.schedule(start.plus(TICK), now -> {
       for (Host h : hosts) {
         h.intake.flushLingering();
+        noteBuffer(h.publisher);
         result.maxProducerBufferBytes = Math.max(result.maxProducerBufferBytes, h.publisher.stats().maxBufferedBytes());
       }
       return now.plus(TICK);
@@ -247,7 +257,9 @@ final class ChunkedRun extends ArchitectureRun {
           owed--;
           appendedBlocks.put(id, appended);
         }
+        noteBuffer(host.publisher);
       } catch (BackpressureException full) {
+        noteBuffer(host.publisher);
         return clock.now().plus(TICK);
       }
       if (appended < p.blocks()) {
@@ -289,7 +301,18 @@ final class ChunkedRun extends ArchitectureRun {
   @Override
   TimelineRow row(long minute, double writeUnitsPerSecond, double capacity) {
     long buffered = 0;
-    for (Host h : hosts) buffered += h.publisher.bufferedBytes();
+    long fullest = minutePeakBufferedBytes;
+    for (int i = 0; i < hosts.size(); i++) {
+      ChunkPublisher p = hosts.get(i).publisher;
+      buffered += p.bufferedBytes();
+      fullest = Math.max(fullest, p.bufferedBytes());
+      long peak = p.stats().maxBufferedBytes();
+      if (peak > peakAtLastRow.getOrDefault(i, 0L)) {
+        fullest = Math.max(fullest, peak);
+        peakAtLastRow.put(i, peak);
+      }
+    }
+    minutePeakBufferedBytes = 0;
     double age = 0;
     long backlog = 0;
     if (viaStream) {
@@ -297,7 +320,7 @@ final class ChunkedRun extends ArchitectureRun {
       backlog = stream.backlogBytes();
       result.maxIteratorAgeSeconds = Math.max(result.maxIteratorAgeSeconds == null ? 0 : result.maxIteratorAgeSeconds, age);
     }
-    return new TimelineRow(minute, age, writeUnitsPerSecond, capacity, buffered, backlog, countAvailable(),
+    return new TimelineRow(minute, age, writeUnitsPerSecond, capacity, buffered, fullest, backlog, countAvailable(),
         watch == null ? "OK" : watch.level().name());
   }
 

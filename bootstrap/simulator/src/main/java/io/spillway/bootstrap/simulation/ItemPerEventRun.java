@@ -79,7 +79,7 @@ final class ItemPerEventRun extends ArchitectureRun {
 
   @Override
   TimelineRow row(long minute, double writeUnitsPerSecond, double capacity) {
-    return new TimelineRow(minute, 0, writeUnitsPerSecond, capacity, 0, 0, result.jobsCompleted, "OK");
+    return new TimelineRow(minute, 0, writeUnitsPerSecond, capacity, 0, 0, 0, result.jobsCompleted, "OK");
   }
 
   @Override

@@ -158,7 +158,7 @@ final class LegacyRdbmsRun extends ArchitectureRun {
 
   @Override
   TimelineRow row(long minute, double rowsPerSecond, double capacity) {
-    return new TimelineRow(minute, 0, rowsPerSecond, capacity, 0, 0, result.jobsCompleted, "OK");
+    return new TimelineRow(minute, 0, rowsPerSecond, capacity, 0, 0, 0, result.jobsCompleted, "OK");
   }
 
   @Override

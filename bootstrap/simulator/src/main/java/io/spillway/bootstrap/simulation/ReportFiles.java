@@ -14,6 +14,8 @@ import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -21,13 +23,18 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Writes a simulation's files: {@code timeline.csv} (one row per architecture and minute), three
- * charts drawn with JFreeChart — backlog age against retention, write rate against capacity,
- * availability distribution — and {@code index.html} tying them to the summary.
+ * Writes a simulation's files: {@code timeline.csv} (one row per architecture and minute, units in
+ * every column name), four charts drawn with JFreeChart — backlog age against retention, write rate
+ * against capacity (one panel per architecture), producer buffer against its bound, availability
+ * distribution — {@code summary.json}, and {@code index.html} leading with each architecture's verdict.
  */
 public final class ReportFiles {
   private static final int WIDTH = 1000;
   private static final int HEIGHT = 420;
+  /** Height of one architecture's panel in a chart with one panel per architecture. */
+  private static final int PANEL_HEIGHT = 200;
+  private static final double MIB = 1024.0 * 1024.0;
+  private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f);
 
   private ReportFiles() {}
 
@@ -36,20 +43,32 @@ public final class ReportFiles {
     Files.createDirectories(dir);
     writeCsv(report, dir.resolve("timeline.csv"));
     ChartUtils.saveChartAsPNG(dir.resolve("backlog-age.png").toFile(), backlogChart(report), WIDTH, HEIGHT);
-    ChartUtils.saveChartAsPNG(dir.resolve("write-rate.png").toFile(), writeRateChart(report), WIDTH, HEIGHT);
+    ChartUtils.saveChartAsPNG(dir.resolve("write-rate.png").toFile(), writeRateChart(report), WIDTH, panelsHeight(report.architectures().size()));
+    List<ArchitectureResult> bounded = bounded(report);
+    if (!bounded.isEmpty()) {
+      ChartUtils.saveChartAsPNG(dir.resolve("producer-buffer.png").toFile(), producerBufferChart(report), WIDTH, panelsHeight(bounded.size()));
+    }
     ChartUtils.saveChartAsPNG(dir.resolve("availability.png").toFile(), availabilityChart(report), WIDTH, HEIGHT);
     Files.writeString(dir.resolve("summary.json"), report.json(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve("index.html"), html(report), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Each column's unit is in its name; write units are DynamoDB WCU except for legacy-rdbms, which
+   * counts rows — the {@code write_unit} column says which. Capacity is -1 where the table has no ceiling (on demand).
+   */
+  static final String CSV_HEADER = "architecture,minute_min,backlog_age_s,retention_s,write_units_per_s,capacity_units_per_s,write_unit,"
+      + "buffered_bytes_all_hosts,peak_buffered_bytes_one_host,buffer_bound_bytes_per_host,backlog_bytes,jobs_available,risk";
+
   static void writeCsv(Simulation.Report report, Path file) throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("architecture,minute,backlogAgeSeconds,retentionSeconds,writeUnitsPerSecond,capacityUnitsPerSecond,bufferedBytes,backlogBytes,jobsAvailable,risk\n");
+      w.write(CSV_HEADER + "\n");
       double retention = report.scenario().stream.retentionHours * 3600;
       for (ArchitectureResult a : report.architectures()) {
         for (TimelineRow r : a.timeline()) {
-          w.write(String.format(Locale.ROOT, "%s,%d,%.1f,%.0f,%.2f,%.2f,%d,%d,%d,%s%n", a.name, r.minute(), r.backlogAgeSeconds(), retention,
-              r.writeUnitsPerSecond(), finite(r.capacityUnitsPerSecond()), r.bufferedBytes(), r.backlogBytes(), r.jobsAvailable(), r.risk()));
+          w.write(String.format(Locale.ROOT, "%s,%d,%.1f,%.0f,%.2f,%.2f,%s,%d,%d,%d,%d,%d,%s%n", a.name, r.minute(), r.backlogAgeSeconds(), retention,
+              r.writeUnitsPerSecond(), finite(r.capacityUnitsPerSecond()), writeUnit(a), r.bufferedBytes(), r.fullestHostBufferedBytes(),
+              a.producerBufferBoundBytes(), r.backlogBytes(), r.jobsAvailable(), r.risk()));
         }
       }
     }
@@ -85,30 +104,91 @@ public final class ReportFiles {
     return chart;
   }
 
+  /**
+   * One panel per architecture, each on its own axis: item-per-event writes ~100x the units of the
+   * chunked architectures, so a shared linear axis would flatten every other line to zero.
+   */
   static JFreeChart writeRateChart(Simulation.Report report) {
-    XYSeriesCollection data = new XYSeriesCollection();
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("simulated hours"));
+    combined.setGap(12);
     for (ArchitectureResult a : report.architectures()) {
       XYSeries rate = new XYSeries(a.name + " writes (" + unit(a) + ")");
-      for (TimelineRow r : a.timeline()) rate.add(r.minute() / 60.0, r.writeUnitsPerSecond());
-      data.addSeries(rate);
-    }
-    for (ArchitectureResult a : report.architectures()) {
       XYSeries cap = new XYSeries(a.name + " capacity (" + unit(a) + ")");
       for (TimelineRow r : a.timeline()) {
+        rate.add(r.minute() / 60.0, r.writeUnitsPerSecond());
         if (!Double.isInfinite(r.capacityUnitsPerSecond())) cap.add(r.minute() / 60.0, r.capacityUnitsPerSecond());
       }
+      XYSeriesCollection data = new XYSeriesCollection();
+      data.addSeries(rate);
       data.addSeries(cap);
+      combined.add(panel(data, a.name + " (" + unit(a) + ")"));
     }
-    JFreeChart chart = ChartFactory.createXYLineChart("Write rate against capacity", "simulated hours", "write units (rows for legacy-rdbms) per second", data,
-        PlotOrientation.VERTICAL, true, false, false);
-    style(chart);
-    XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) chart.getXYPlot().getRenderer();
-    int n = report.architectures().size();
-    for (int i = 0; i < n; i++) {
-      renderer.setSeriesStroke(n + i, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
-      renderer.setSeriesPaint(n + i, renderer.lookupSeriesPaint(i));
+    return combinedChart("Write rate against capacity, one panel per architecture (capacity dashed)", combined);
+  }
+
+  /** The architectures whose producers hold a bounded byte buffer (the chunked ones). */
+  static List<ArchitectureResult> bounded(Simulation.Report report) {
+    return report.architectures().stream().filter(a -> a.producerBufferBoundBytes() > 0).toList();
+  }
+
+  /**
+   * Failure mode 1, producers overwhelmed: the most any host's buffer held in each minute against the
+   * per-host bound, one panel per bounded architecture. A minute's sample can miss a peak inside
+   * the minute, so the run's peak (any host, any moment) is drawn as a line too.
+   */
+  static JFreeChart producerBufferChart(Simulation.Report report) {
+    CombinedDomainXYPlot combined = new CombinedDomainXYPlot(new NumberAxis("simulated hours"));
+    combined.setGap(12);
+    for (ArchitectureResult a : bounded(report)) {
+      XYSeries fullest = new XYSeries(a.name + " peak buffer in the minute, fullest host (MiB)");
+      XYSeries bound = new XYSeries(a.name + " bound per host (MiB)");
+      for (TimelineRow r : a.timeline()) {
+        fullest.add(r.minute() / 60.0, r.fullestHostBufferedBytes() / MIB);
+        bound.add(r.minute() / 60.0, a.producerBufferBoundBytes() / MIB);
+      }
+      XYSeriesCollection data = new XYSeriesCollection();
+      data.addSeries(fullest);
+      data.addSeries(bound);
+      XYPlot panel = panel(data, a.name + " (MiB)");
+      org.jfree.chart.plot.ValueMarker peak = new org.jfree.chart.plot.ValueMarker(a.maxProducerBufferBytes() / MIB, Color.RED, new BasicStroke(1f));
+      peak.setLabel(String.format(Locale.ROOT, "peak %.1f MiB", a.maxProducerBufferBytes() / MIB));
+      peak.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+      peak.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
+      panel.addRangeMarker(peak);
+      // keep the bound and the peak in view even when the buffer stays near empty
+      ((NumberAxis) panel.getRangeAxis()).setUpperBound(1.1 * Math.max(a.producerBufferBoundBytes(), a.maxProducerBufferBytes()) / MIB);
+      combined.add(panel);
     }
+    return combinedChart("Producer buffer against its bound (failure mode 1: producers overwhelmed)", combined);
+  }
+
+  /** A panel whose second series (a capacity or a bound) is dashed in the first series' colour. */
+  private static XYPlot panel(XYSeriesCollection data, String rangeLabel) {
+    NumberAxis range = new NumberAxis(rangeLabel);
+    range.setAutoRangeIncludesZero(true);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    renderer.setSeriesPaint(0, new Color(0x1F, 0x77, 0xB4));
+    renderer.setSeriesPaint(1, new Color(0x44, 0x44, 0x44));
+    renderer.setSeriesStroke(1, DASHED);
+    XYPlot plot = new XYPlot(data, null, range, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
+    plot.setRangeGridlinePaint(new Color(0xDD, 0xDD, 0xDD));
+    return plot;
+  }
+
+  private static JFreeChart combinedChart(String title, CombinedDomainXYPlot combined) {
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+    chart.setBackgroundPaint(Color.WHITE);
     return chart;
+  }
+
+  private static int panelsHeight(int panels) {
+    return 120 + PANEL_HEIGHT * Math.max(1, panels);
+  }
+
+  private static String writeUnit(ArchitectureResult a) {
+    return a.name.equals("legacy-rdbms") ? "rows" : "WCU";
   }
 
   /** The legacy primary counts rows, DynamoDB write units. */
@@ -166,24 +246,60 @@ public final class ReportFiles {
     b.append("<h1>Scenario <code>").append(esc(s.name)).append("</code></h1>\n<p>").append(esc(s.description)).append("</p>\n");
     b.append(String.format(Locale.ROOT, "<p>Seed %d, %d jobs over %.1f simulated day(s) plus %.1f h to drain; availability target %.0f s.</p>%n",
         s.seed, report.jobsScheduled(), s.days, s.drainHours, s.availabilityTargetSeconds));
-    String[] cols = {"jobsCompleted", "jobsPerDay", "availabilityP50Seconds", "availabilityP99Seconds", "maxIteratorAgeSeconds", "eventsLost",
-        "wcuConsumed", "maxProducerBufferBytes", "cost", "alarmLeadTimeSeconds"};
-    b.append("<table><tr><th>architecture</th>");
-    for (String c : cols) b.append("<th>").append(c).append("</th>");
-    b.append("</tr>\n");
+    b.append("<h2>Verdict</h2>\n<ul>\n");
     for (ArchitectureResult a : report.architectures()) {
-      Map<String, Object> j = a.toJsonView(s);
-      b.append("<tr><td>").append(esc(a.name)).append("</td>");
-      for (String c : cols) b.append("<td>").append(j.get(c) == null ? "–" : esc(String.valueOf(j.get(c)))).append("</td>");
-      b.append("</tr>\n");
+      b.append("<li><b>").append(esc(a.name)).append("</b>: ").append(esc(a.verdict(s))).append("</li>\n");
     }
-    b.append("</table>\n<p>Cost is per month at the scenario's price table (illustrative defaults, not current AWS prices).</p>\n");
+    b.append("</ul>\n");
+    b.append("<h2>Summary</h2>\n");
+    table(b, report, new String[][] {
+        {"jobsPerDay", "jobs completed per day (jobs/day)"},
+        {"availabilityP50Seconds", "availability p50 (s)"},
+        {"availabilityP99Seconds", "availability p99 (s)"},
+        {"maxIteratorAgeSeconds", "max backlog age (s)"},
+        {"eventsLost", "events lost (events)"},
+        {"wcuConsumed", "write units consumed (WCU; rows for legacy-rdbms)"},
+        {"throttledRequests", "throttled requests (requests)"},
+        {"maxProducerBufferBytes", "peak producer buffer, one host (bytes)"},
+        {"producerBufferBoundBytes", "producer buffer bound per host (bytes)"},
+        {"cost", "cost ($/month)"},
+        {"alarmLeadTimeSeconds", "alarm lead time before loss (s)"}});
+    b.append("<p>Cost is per month at the scenario's price table (illustrative defaults, not current AWS prices).</p>\n");
+    b.append("<h2>Stalled and unfinished jobs</h2>\n");
+    table(b, report, new String[][] {
+        {"jobsArrived", "jobs arrived (jobs)"},
+        {"jobsCompleted", "jobs completed (jobs)"},
+        {"jobsIncomplete", "jobs incomplete, events lost (jobs)"},
+        {"jobsUnfinished", "jobs unfinished when the run ended (jobs)"},
+        {"producerStalledSeconds", "computation stalled, all jobs (s)"}});
+    b.append("<p>A job's computation stalls while its producer cannot take more events (a full buffer, a throttled table, a saturated "
+        + "primary); the seconds add up over all jobs.</p>\n");
     b.append("<h2>Backlog age against retention</h2><img src=\"backlog-age.png\" alt=\"backlog age\" width=\"1000\">\n");
-    b.append("<h2>Write rate against capacity</h2><img src=\"write-rate.png\" alt=\"write rate\" width=\"1000\">\n");
+    b.append("<h2>Write rate against capacity</h2><p>One panel per architecture, each on its own axis (WCU/s; rows/s for legacy-rdbms).</p>"
+        + "<img src=\"write-rate.png\" alt=\"write rate\" width=\"1000\">\n");
+    if (bounded(report).isEmpty()) {
+      b.append("<h2>Producer buffer against its bound</h2><p>No architecture in this run holds a bounded producer buffer.</p>\n");
+    } else {
+      b.append("<h2>Producer buffer against its bound</h2><p>The most any one host's buffer held in each minute (MiB; sampled each second and after each append, exact in a minute that set a new peak) against "
+          + "the per-host bound, dashed; the red line is the run's peak, from the publisher's own count.</p><img src=\"producer-buffer.png\" alt=\"producer buffer\" width=\"1000\">\n");
+    }
     b.append("<h2>Availability distribution</h2><img src=\"availability.png\" alt=\"availability\" width=\"1000\">\n");
-    b.append("<p>Data: <a href=\"timeline.csv\">timeline.csv</a> (per architecture and minute), <a href=\"summary.json\">summary.json</a>.</p>\n");
+    b.append("<p>Data: <a href=\"timeline.csv\">timeline.csv</a> (per architecture and minute; units in the column names), <a href=\"summary.json\">summary.json</a>.</p>\n");
     b.append("</body></html>\n");
     return b.toString();
+  }
+
+  private static void table(StringBuilder b, Simulation.Report report, String[][] columns) {
+    b.append("<table><tr><th>architecture</th>");
+    for (String[] c : columns) b.append("<th>").append(esc(c[1])).append("</th>");
+    b.append("</tr>\n");
+    for (ArchitectureResult a : report.architectures()) {
+      Map<String, Object> j = a.toJsonView(report.scenario());
+      b.append("<tr><td>").append(esc(a.name)).append("</td>");
+      for (String[] c : columns) b.append("<td>").append(j.get(c[0]) == null ? "–" : esc(String.valueOf(j.get(c[0])))).append("</td>");
+      b.append("</tr>\n");
+    }
+    b.append("</table>\n");
   }
 
   private static String esc(String s) {

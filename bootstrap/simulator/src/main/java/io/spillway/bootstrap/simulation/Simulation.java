@@ -46,7 +46,7 @@ public final class Simulation {
       m.put("jobsScheduled", jobsScheduled);
       m.put("availabilityTargetSeconds", scenario.availabilityTargetSeconds);
       List<Object> list = new ArrayList<>();
-      for (ArchitectureResult a : architectures) list.add(a.toJson(scenario.days, START));
+      for (ArchitectureResult a : architectures) list.add(a.toJson(scenario.days, scenario.availabilityTargetSeconds, START));
       m.put("architectures", list);
       return m;
     }

@@ -49,7 +49,7 @@ class SimulationTest {
     ReportFiles.write(r, dir);
 
     List<String> csv = Files.readAllLines(dir.resolve("timeline.csv"));
-    assertThat(csv.get(0)).startsWith("architecture,minute,backlogAgeSeconds,retentionSeconds,writeUnitsPerSecond,capacityUnitsPerSecond");
+    assertThat(csv.get(0)).isEqualTo(ReportFiles.CSV_HEADER);
     long minutes = (long) ((3.0 + 0.5) * 60);
     assertThat(csv).hasSize(1 + Simulation.ARCHITECTURES.size() * (int) (minutes - 1));
     for (String png : List.of("backlog-age.png", "write-rate.png", "availability.png")) {
