@@ -28,12 +28,26 @@ final class KinesisFailures {
       if (t instanceof software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException r) {
         return Optional.of(new PermanentStoreException("lease table", "DynamoDB (KCL's lease tables): " + firstLine(r), r));
       }
+      if (t instanceof AwsServiceException a && isCreationRace(a)) {
+        // consumers started together race to create KCL's lease-owner index: the loser is told it exists,
+        // which is what it wanted; a worker built afresh finds it there
+        return Optional.empty();
+      }
       if (t instanceof AwsServiceException a && a.awsErrorDetails() != null && REFUSED.contains(a.awsErrorDetails().errorCode())) {
         return Optional.of(new PermanentStoreException(a.awsErrorDetails().serviceName(),
             a.awsErrorDetails().serviceName() + " refused KCL's request: " + a.awsErrorDetails().errorCode() + ": " + firstLine(a), a));
       }
     }
     return Optional.empty();
+  }
+
+  /** DynamoDB's answer to creating an index (or a table) another worker created a moment before: a ValidationException by its code. */
+  static boolean isCreationRace(AwsServiceException e) {
+    if (e.awsErrorDetails() == null || !"ValidationException".equals(e.awsErrorDetails().errorCode())) {
+      return false;
+    }
+    String m = firstLine(e).toLowerCase(java.util.Locale.ROOT);
+    return m.contains("already exist");
   }
 
   private static String firstLine(AwsServiceException e) {
