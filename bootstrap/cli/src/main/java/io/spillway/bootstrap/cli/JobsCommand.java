@@ -30,11 +30,8 @@ final class JobsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The plumbing every jobs subcommand shares. */
-  abstract static class Base extends OperatorCommand {}
-
   @Command(name = "list", mixinStandardHelpOptions = true, description = "The jobs opened in a recent window, oldest first (one Query per day, no Scan).")
-  static final class ListJobs extends Base {
+  static final class ListJobs extends OperatorCommand {
     @Option(names = "--status", description = "only jobs in this status: ${COMPLETION-CANDIDATES}")
     JobStatus status;
 
@@ -68,7 +65,7 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One job: status, manifest, chunks stored per bucket and missing.")
-  static final class Show extends Base {
+  static final class Show extends OperatorCommand {
     @Parameters(paramLabel = "JOB", description = "the job's id")
     String job;
 
@@ -100,7 +97,7 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "wait", mixinStandardHelpOptions = true, description = "Wait until a job settles. Exit 0 AVAILABLE, 3 INCOMPLETE, 4 FAILED, 5 timed out.")
-  static final class Wait extends Base {
+  static final class Wait extends OperatorCommand {
     @Parameters(paramLabel = "JOB", description = "the job's id")
     String job;
 
@@ -146,7 +143,7 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "fail", mixinStandardHelpOptions = true, description = "Mark a job that will never complete FAILED: readers refuse it.")
-  static final class Fail extends Base {
+  static final class Fail extends OperatorCommand {
     @Parameters(paramLabel = "JOB", description = "the job's id")
     String job;
 
