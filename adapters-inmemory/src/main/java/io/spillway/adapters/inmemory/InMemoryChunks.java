@@ -145,6 +145,30 @@ public final class InMemoryChunks implements Chunks {
     return items.stream();
   }
 
+  /** From the keys alone, as a keys-only index answers (a keys-only table answers too). */
+  @Override
+  public Stream<ChunkId> storedIds(JobId job, int bucket) {
+    List<ChunkId> ids = new ArrayList<>();
+    synchronized (this) {
+      NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(job.value(), bucket));
+      if (partition == null) {
+        return Stream.empty();
+      }
+      partition.keySet().forEach(sk -> ids.add(StoredItemLayout.chunkId(job, bucket, sk)));
+    }
+    return ids.stream();
+  }
+
+  @Override
+  public synchronized long deleteAll(JobId job, int bucket) {
+    NavigableMap<String, byte[]> partition = partitions.remove(StoredItemLayout.partitionKey(job.value(), bucket));
+    if (partition == null) {
+      return 0;
+    }
+    written -= partition.size();
+    return partition.size();
+  }
+
   /** Deletes a stored item (tests of chunks missing at rest). */
   public synchronized void remove(ChunkId id) {
     NavigableMap<String, byte[]> partition = partitions.get(StoredItemLayout.partitionKey(id));

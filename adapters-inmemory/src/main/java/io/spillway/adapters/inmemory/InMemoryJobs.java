@@ -1,5 +1,8 @@
 package io.spillway.adapters.inmemory;
 
+import io.spillway.application.port.out.JobPartition;
+import io.spillway.domain.manifest.PartitionManifest;
+
 import io.spillway.application.port.out.Jobs;
 import io.spillway.application.port.out.StoredChunks;
 import io.spillway.domain.job.Job;
@@ -21,6 +24,7 @@ public final class InMemoryJobs implements Jobs {
   private final ConcurrentMap<JobId, Manifest> manifests = new ConcurrentHashMap<>();
   private final ConcurrentMap<JobId, Long> stored = new ConcurrentHashMap<>();
   private final java.util.Set<JobId> owed = ConcurrentHashMap.newKeySet();
+  private final ConcurrentMap<JobId, java.util.NavigableMap<Integer, JobPartition>> partitions = new ConcurrentHashMap<>();
 
   @Override
   public boolean create(Job job) {
@@ -64,6 +68,45 @@ public final class InMemoryJobs implements Jobs {
   @Override
   public Optional<Manifest> manifest(JobId id) {
     return Optional.ofNullable(manifests.get(id));
+  }
+
+  @Override
+  public void touchPartition(JobId id, int partition, Instant at, long eventsAccepted) {
+    java.util.NavigableMap<Integer, JobPartition> parts = partitions.computeIfAbsent(id, k -> new java.util.TreeMap<>());
+    synchronized (parts) {
+      JobPartition existing = parts.get(partition);
+      if (existing != null && existing.sealed()) {
+        return; // a sealed partition keeps the progress of its seal
+      }
+      parts.put(partition, new JobPartition(id, partition, at, eventsAccepted, Optional.empty()));
+    }
+  }
+
+  @Override
+  public void putPartitionManifest(PartitionManifest manifest) {
+    java.util.NavigableMap<Integer, JobPartition> parts = partitions.computeIfAbsent(manifest.jobId(), k -> new java.util.TreeMap<>());
+    synchronized (parts) {
+      JobPartition existing = parts.get(manifest.partition());
+      if (existing != null && existing.manifest().isPresent()) {
+        PartitionManifest m = existing.manifest().get();
+        if (m.chunkCount() != manifest.chunkCount() || m.eventCount() != manifest.eventCount() || m.datasetChecksum() != manifest.datasetChecksum()) {
+          throw new IllegalStateException("partition " + manifest.partition() + " of job " + manifest.jobId() + " already has a different manifest: " + m);
+        }
+        return;
+      }
+      parts.put(manifest.partition(), new JobPartition(manifest.jobId(), manifest.partition(), manifest.sealedAt(), manifest.eventCount(), Optional.of(manifest)));
+    }
+  }
+
+  @Override
+  public List<JobPartition> partitions(JobId id) {
+    java.util.NavigableMap<Integer, JobPartition> parts = partitions.get(id);
+    if (parts == null) {
+      return List.of();
+    }
+    synchronized (parts) {
+      return List.copyOf(parts.values());
+    }
   }
 
   @Override

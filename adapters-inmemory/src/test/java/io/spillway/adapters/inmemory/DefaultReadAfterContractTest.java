@@ -34,6 +34,11 @@ class DefaultReadAfterContractTest extends ChunksContract {
       public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
         return table.items(job, bucket);
       }
+
+      @Override
+      public long deleteAll(JobId job, int bucket) {
+        return table.deleteAll(job, bucket);
+      }
     };
   }
 }

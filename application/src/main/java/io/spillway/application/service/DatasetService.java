@@ -20,6 +20,8 @@ import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.DatasetChecksum;
 import io.spillway.domain.manifest.Manifest;
+import io.spillway.domain.manifest.PartitionManifest;
+import io.spillway.application.port.out.JobPartition;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -136,12 +138,21 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     }
     Manifest manifest = jobs.manifest(jobId)
         .orElseThrow(() -> new IncompleteDatasetException("job " + jobId + " is AVAILABLE but has no manifest"));
+    PartitionManifest partManifest = null;
+    if (from.partition().isPresent()) {
+      int p = from.partition().getAsInt();
+      if (p >= job.partitions()) {
+        throw new IllegalArgumentException("position names partition " + p + "; job " + jobId + " has " + job.partitions());
+      }
+      partManifest = jobs.partitions(jobId).stream().filter(x -> x.partition() == p).findFirst().flatMap(JobPartition::manifest)
+          .orElseThrow(() -> new IncompleteDatasetException("job " + jobId + " is AVAILABLE but partition " + p + " has no manifest"));
+    }
     for (ChunkId c : from.delivered().values()) {
       if (c.bucket() >= manifest.buckets()) {
         throw new IllegalArgumentException("position names bucket " + c.bucket() + "; job " + jobId + " has " + manifest.buckets());
       }
     }
-    Reader reader = new Reader(manifest, from);
+    Reader reader = new Reader(manifest, partManifest, from);
     reader.start();
     return reader;
   }
@@ -160,6 +171,8 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     private final JobId jobId;
     private final Optional<String> group;
     private final Manifest manifest;
+    /** The manifest of the one partition read, or null when every partition is. */
+    private final PartitionManifest partManifest;
     private final ReadPosition from;
     private final Semaphore room = new Semaphore(readAhead);
     // bounded by the permits in room, plus one marker per bucket and a failure or two
@@ -174,6 +187,7 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     private final DatasetChecksum checksum;
     private long lowestSequence;
     private long highestSequence;
+    private final TreeMap<Integer, Long> highestByPartition;
     // the position's partial chunks not met yet, by bucket
     private final TreeMap<Integer, ReadPosition.Partial> pendingPartials;
     private int openBuckets;
@@ -183,16 +197,18 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     private boolean verified;
     private boolean finished;
 
-    Reader(Manifest manifest, ReadPosition from) {
+    Reader(Manifest manifest, PartitionManifest partManifest, ReadPosition from) {
       this.jobId = from.job();
       this.group = from.group();
       this.manifest = manifest;
+      this.partManifest = partManifest;
       this.from = from;
       this.delivered = new TreeMap<>(from.delivered());
       ReadPosition.Tally t = from.tally();
       this.checksum = DatasetChecksum.resume(t.checksum(), t.chunks(), t.events());
       this.lowestSequence = t.lowestSequence();
       this.highestSequence = t.highestSequence();
+      this.highestByPartition = new TreeMap<>(t.highestByPartition());
       this.pendingPartials = new TreeMap<>(from.partials());
       this.openBuckets = manifest.buckets();
       this.claimed = new AtomicBoolean[manifest.buckets()];
@@ -226,6 +242,10 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
             Chunk c = it.next();
             if (!c.id().jobId().equals(jobId) || c.id().bucket() != bucket) {
               throw new CorruptChunkException(CorruptChunkException.Reason.MALFORMED, "bucket " + bucket + " of job " + jobId + " holds chunk " + c.id());
+            }
+            if (partManifest != null && c.id().partition() != partManifest.partition()) {
+              room.release();
+              continue;
             }
             FutureTask<List<Event>> decode = new FutureTask<>(() -> ChunkFormat.events(c, codecs));
             // queued before it is decoded, so the caller meets each bucket's chunks in fetch order
@@ -324,8 +344,12 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     private void completeChunk() {
       checksum.add(current);
       long seq = current.id().sequence();
-      lowestSequence = lowestSequence < 0 ? seq : Math.min(lowestSequence, seq);
-      highestSequence = Math.max(highestSequence, seq);
+      if (current.id().partition() == 0) {
+        lowestSequence = lowestSequence < 0 ? seq : Math.min(lowestSequence, seq);
+        highestSequence = Math.max(highestSequence, seq);
+      } else {
+        highestByPartition.merge(current.id().partition(), seq, Math::max);
+      }
       delivered.put(current.id().bucket(), current.id());
       current = null;
       currentEvents = null;
@@ -339,15 +363,24 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
       }
       finished = true;
       close();
+      if (partManifest != null) {
+        verifyPartition(partManifest, checksum);
+        verified = true;
+        return;
+      }
       if (group.isEmpty()) {
         verifyWhole(manifest, checksum);
         verified = true;
         return;
       }
       long count = checksum.chunks();
-      if (count > 0 && (lowestSequence != 0 || highestSequence != count - 1)) {
+      ReadPosition.Tally t = tally();
+      // chunk ids are unique, so as many chunks as the sequences span means no gap in any partition
+      if (count != t.chunksSpanned()) {
         throw new IncompleteDatasetException("group " + group.get() + " of job " + jobId + " has chunk sequences "
-            + lowestSequence + ".." + highestSequence + " but only " + count + " chunks");
+            + (highestSequence < 0 ? "" : lowestSequence + ".." + highestSequence)
+            + (highestByPartition.isEmpty() ? "" : " (other partitions' highest: " + highestByPartition + ")")
+            + " but only " + count + " chunks");
       }
     }
 
@@ -362,8 +395,11 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
       if (current != null && index > 0) {
         partials.put(current.id().bucket(), new ReadPosition.Partial(current.id(), index));
       }
-      return new ReadPosition(jobId, group, delivered, partials,
-          new ReadPosition.Tally(checksum.chunks(), checksum.events(), checksum.value(), lowestSequence, highestSequence));
+      return new ReadPosition(jobId, group, from.partition(), delivered, partials, tally());
+    }
+
+    private ReadPosition.Tally tally() {
+      return new ReadPosition.Tally(checksum.chunks(), checksum.events(), checksum.value(), lowestSequence, highestSequence, highestByPartition);
     }
 
     @Override
@@ -407,6 +443,14 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     long expected = progress.get().expected().getAsLong();
     return progress.get().missing().getAsLong() + " of its " + expected + " chunks are missing (" + progress.get().stored()
         + " stored); they left the stream before they were stored";
+  }
+
+  private static void verifyPartition(PartitionManifest manifest, DatasetChecksum read) {
+    if (read.chunks() != manifest.chunkCount() || read.events() != manifest.eventCount() || read.value() != manifest.datasetChecksum()) {
+      throw new IncompleteDatasetException(String.format(
+          "partition %d of job %s read back %d chunks / %d events / checksum %016x; its manifest promises %d / %d / %016x",
+          manifest.partition(), manifest.jobId(), read.chunks(), read.events(), read.value(), manifest.chunkCount(), manifest.eventCount(), manifest.datasetChecksum()));
+    }
   }
 
   private static void verifyWhole(Manifest manifest, DatasetChecksum read) {

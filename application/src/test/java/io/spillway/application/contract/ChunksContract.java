@@ -384,4 +384,61 @@ public abstract class ChunksContract {
     assertThat(readAfter(chunks, JOB, 2, Optional.empty(), between))
         .containsExactlyElementsOf(inBucket.subList(inBucket.indexOf(eu.get(1)), inBucket.size()));
   }
+
+  @Test
+  void chunksOfSeveralPartitionsOfOneGroupAndSequenceAreStoredApartAndReadBackByteForByte() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = ContractFixtures.partitionChunks(3);
+    putAll(chunks, all);
+    List<Chunk> back = new ArrayList<>();
+    for (int b = 0; b < BUCKETS; b++) {
+      back.addAll(read(chunks, JOB, b, Optional.empty()));
+    }
+    assertThat(back).hasSameSizeAs(all);
+    assertThat(back.stream().map(c -> c.id()).toList()).containsExactlyInAnyOrderElementsOf(all.stream().map(c -> c.id()).toList());
+    for (Chunk c : back) {
+      Chunk original = all.stream().filter(o -> o.id().equals(c.id())).findFirst().orElseThrow();
+      assertThat(c.record()).isEqualTo(original.record());
+    }
+    // a group read meets the group's chunks of every partition
+    long us = all.stream().filter(c -> c.id().groupKey().equals(US)).count();
+    long read = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      read += read(chunks, JOB, b, Optional.of(US)).size();
+    }
+    assertThat(read).isEqualTo(us).isEqualTo(3);
+  }
+
+  @Test
+  void storedIdsNameEveryStoredChunkOfTheBucketFromItsKeys() {
+    Chunks chunks = newChunks();
+    List<Chunk> all = new ArrayList<>(ContractFixtures.partitionChunks(2));
+    all.addAll(ContractFixtures.otherJobChunks());
+    putAll(chunks, all);
+    for (int b = 0; b < BUCKETS; b++) {
+      int bucket = b;
+      List<ChunkId> expected = all.stream().map(Chunk::id).filter(id -> id.jobId().equals(JOB) && id.bucket() == bucket).toList();
+      try (Stream<ChunkId> ids = chunks.storedIds(JOB, b)) {
+        assertThat(ids.toList()).as("bucket %d", b).containsExactlyInAnyOrderElementsOf(expected);
+      }
+    }
+  }
+
+  @Test
+  void deleteAllRemovesEveryChunkOfTheJobsBucketAndNothingElse() {
+    Chunks chunks = newChunks();
+    putAll(chunks, ContractFixtures.jobChunks());
+    putAll(chunks, ContractFixtures.otherJobChunks());
+    long before = chunks.count(OTHER_JOB, 1);
+    long inBucket = ContractFixtures.inBucket(ContractFixtures.jobChunks(), 1).size();
+    assertThat(inBucket).isPositive();
+    assertThat(chunks.deleteAll(JOB, 1)).isEqualTo(inBucket);
+    assertThat(read(chunks, JOB, 1, Optional.empty())).isEmpty();
+    assertThat(read(chunks, JOB, 0, Optional.empty())).hasSameSizeAs(ContractFixtures.inBucket(ContractFixtures.jobChunks(), 0));
+    assertThat(chunks.count(OTHER_JOB, 1)).isEqualTo(before);
+    assertThat(chunks.deleteAll(JOB, 1)).isZero();
+    // deleted means it can be stored again (a replayed record of a failed job is the consumer's to drop)
+    Chunk first = ContractFixtures.inBucket(ContractFixtures.jobChunks(), 1).get(0);
+    assertThat(chunks.putIfAbsent(first)).isInstanceOf(PutOutcome.Written.class);
+  }
 }

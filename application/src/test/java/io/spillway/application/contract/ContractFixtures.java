@@ -157,6 +157,23 @@ public final class ContractFixtures {
     return new Event(job, sequence, "e-" + sequence, T0.plusMillis(sequence), sequence % 2 == 0 ? "click" : "view", group, 1, payload);
   }
 
+  /** One chunk per group of each of partitions 0..partitions-1 of {@link #JOB}, same groups, other events. */
+  public static List<Chunk> partitionChunks(int partitions) {
+    List<Chunk> out = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      ChunkAssembler assembler = new ChunkAssembler(JOB, p, BUCKETS, ZSTD, ChunkAssembler.Settings.defaults());
+      long sequence = 0;
+      for (String group : GROUPS) {
+        for (int i = 0; i < 3; i++) {
+          out.addAll(assembler.add(event(JOB, sequence, group, DomainArbitraries.jsonLike(1000L * p + sequence, 300)).inPartition(p), T0));
+          sequence++;
+        }
+      }
+      out.addAll(assembler.flushAll());
+    }
+    return List.copyOf(out);
+  }
+
   /** Each round adds {@link #EVENTS_PER_CHUNK} events per group and flushes: one chunk per group per round. */
   private static List<Chunk> assembleRounds(JobId job, int rounds, long seed) {
     ChunkAssembler assembler = new ChunkAssembler(job, BUCKETS, ZSTD, ChunkAssembler.Settings.defaults());

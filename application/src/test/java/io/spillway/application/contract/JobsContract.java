@@ -375,4 +375,41 @@ public abstract class JobsContract {
     assertThat(jobs.owedAnnouncements()).containsExactly(JobId.of("job-a"));
     assertThat(listed(jobs)).hasSize(2);
   }
+
+  @Test
+  void aPartitionsProgressAndManifestAreKeptApartFromTheJobAndListedInPartitionOrder() {
+    Jobs jobs = newJobs();
+    JobId id = JobId.of("job-parts");
+    Job job = new Job(id, "parts", JobClass.STANDARD, 4, 3, true, JobStatus.SUBMITTED, T0, T0);
+    assertThat(jobs.create(job)).isTrue();
+    assertThat(jobs.find(id)).contains(job);
+    assertThat(jobs.partitions(id)).isEmpty();
+
+    jobs.touchPartition(id, 2, T0.plusSeconds(5), 100);
+    jobs.touchPartition(id, 0, T0.plusSeconds(1), 7);
+    jobs.touchPartition(id, 2, T0.plusSeconds(9), 250);
+    List<io.spillway.application.port.out.JobPartition> parts = jobs.partitions(id);
+    assertThat(parts).extracting(io.spillway.application.port.out.JobPartition::partition).containsExactly(0, 2);
+    assertThat(parts.get(1).lastProgressAt()).isEqualTo(T0.plusSeconds(9));
+    assertThat(parts.get(1).eventsAccepted()).isEqualTo(250);
+    assertThat(parts.get(1).sealed()).isFalse();
+    assertThat(parts.get(1).stalled(T0.plusSeconds(100), java.time.Duration.ofSeconds(91))).isTrue();
+    assertThat(parts.get(1).stalled(T0.plusSeconds(100), java.time.Duration.ofSeconds(92))).isFalse();
+
+    io.spillway.domain.manifest.PartitionManifest m = new io.spillway.domain.manifest.PartitionManifest(id, 2, 3, 260, -42L, T0.plusSeconds(12));
+    jobs.putPartitionManifest(m);
+    jobs.putPartitionManifest(new io.spillway.domain.manifest.PartitionManifest(id, 2, 3, 260, -42L, T0.plusSeconds(99)));
+    assertThatThrownBy(() -> jobs.putPartitionManifest(new io.spillway.domain.manifest.PartitionManifest(id, 2, 4, 260, -42L, T0)))
+        .isInstanceOf(IllegalStateException.class);
+    // progress reported late (a tick racing the seal) leaves the sealed partition as sealed
+    jobs.touchPartition(id, 2, T0.plusSeconds(500), 999);
+    io.spillway.application.port.out.JobPartition sealed = jobs.partitions(id).get(1);
+    assertThat(sealed.manifest()).contains(m);
+    assertThat(sealed.eventsAccepted()).isEqualTo(260);
+    assertThat(sealed.stalled(T0.plusSeconds(100_000), java.time.Duration.ofSeconds(1))).isFalse();
+    // a manifest for a partition never touched creates its record
+    jobs.putPartitionManifest(new io.spillway.domain.manifest.PartitionManifest(id, 1, 0, 0, 0, T0));
+    assertThat(jobs.partitions(id)).extracting(io.spillway.application.port.out.JobPartition::partition).containsExactly(0, 1, 2);
+    assertThat(jobs.partitions(JobId.of("job-other"))).isEmpty();
+  }
 }

@@ -198,5 +198,8 @@ class SpillwayConsumerTest {
     public void owesAnnouncement(JobId id) { check(); delegate.owesAnnouncement(id); }
     public List<JobId> owedAnnouncements() { check(); return delegate.owedAnnouncements(); }
     public void announced(JobId id) { check(); delegate.announced(id); }
+    public void touchPartition(JobId id, int p, Instant at, long n) { check(); delegate.touchPartition(id, p, at, n); }
+    public void putPartitionManifest(io.spillway.domain.manifest.PartitionManifest m) { check(); delegate.putPartitionManifest(m); }
+    public List<io.spillway.application.port.out.JobPartition> partitions(JobId id) { check(); return delegate.partitions(id); }
   }
 }

@@ -59,6 +59,7 @@ public final class ChunkAssembler {
   }
 
   private final JobId jobId;
+  private final int partition;
   private final int buckets;
   private final Codec codec;
   private final Settings settings;
@@ -73,7 +74,19 @@ public final class ChunkAssembler {
   private long compressions;
 
   public ChunkAssembler(JobId jobId, int buckets, Codec codec, Settings settings) {
+    this(jobId, 0, buckets, codec, settings);
+  }
+
+  /**
+   * An assembler for one partition of a job. Given the same events in the same order, it cuts the
+   * same chunks — same identities, same bytes — as long as no linger cut ({@link #flushLingering},
+   * {@link #cutOneLingering}) is asked of it: the sizes it learns come from the chunks it cut, and
+   * it takes open chunks in the order their first events arrived. A resumable partition relies on it.
+   */
+  public ChunkAssembler(JobId jobId, int partition, int buckets, Codec codec, Settings settings) {
     io.spillway.domain.Checks.range("assembler.buckets", buckets, 1, io.spillway.domain.job.Job.MAX_BUCKETS);
+    io.spillway.domain.Checks.range("assembler.partition", partition, 0, io.spillway.domain.job.Job.MAX_PARTITIONS - 1);
+    this.partition = partition;
     this.jobId = jobId;
     this.buckets = buckets;
     this.codec = codec;
@@ -84,6 +97,9 @@ public final class ChunkAssembler {
   public List<Chunk> add(Event event, Instant now) {
     if (!event.jobId().equals(jobId)) {
       throw new InvalidFieldException("event.jobId", event.jobId().value(), "the assembler's job " + jobId);
+    }
+    if (event.partition() != partition) {
+      throw new InvalidFieldException("event.partition", event.partition(), "the assembler's partition " + partition + " of job " + jobId);
     }
     Pending p = pending.computeIfAbsent(event.groupKey(), g -> new Pending(g, now));
     int estimate = EventEnvelope.estimate(event);
@@ -150,12 +166,13 @@ public final class ChunkAssembler {
     return EventEnvelope.estimate(event);
   }
 
+  /**
+   * The open chunk whose first event arrived first: open chunks are kept in that order, which is
+   * also their age on a clock that does not go back, and which a re-sent partition repeats whatever
+   * the clock does.
+   */
   private Pending oldest() {
-    Pending oldest = null;
-    for (Pending p : pending.values()) {
-      if (oldest == null || p.openedAt.isBefore(oldest.openedAt)) oldest = p;
-    }
-    return oldest;
+    return pending.isEmpty() ? null : pending.values().iterator().next();
   }
 
   /** Cuts every open chunk (at seal). */
@@ -209,7 +226,7 @@ public final class ChunkAssembler {
 
   private int payloadBudget(Pending p) {
     if (p.budget < 0) {
-      ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
+      ChunkId id = ChunkId.of(jobId, partition, p.group, nextSequence(p.group), buckets);
       p.budget = StoredItemLayout.ITEM_LIMIT_BYTES - StoredItemLayout.itemSize(id, 0) - ChunkFormat.maxOverhead(id);
     }
     return p.budget;
@@ -238,7 +255,7 @@ public final class ChunkAssembler {
         // the ratio is kept against the estimate, the unit thresholds are measured in
         ratio = Math.max(0.0005, (double) e.payload.length / Math.max(1, e.estimate));
       }
-      ChunkId id = ChunkId.of(jobId, p.group, nextSequence(p.group), buckets);
+      ChunkId id = ChunkId.of(jobId, partition, p.group, nextSequence(p.group), buckets);
       int recordBytes = e.payload.length + ChunkFormat.maxOverhead(id);
       int itemBytes = StoredItemLayout.itemSize(id, recordBytes);
       if (itemBytes <= StoredItemLayout.ITEM_LIMIT_BYTES) {

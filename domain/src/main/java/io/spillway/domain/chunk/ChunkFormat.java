@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * Chunk record format v1 (docs/chunk-format.md): a fixed 10-byte prefix (magic, version, codec,
- * CRC32C of the rest), the header fields as varints, then the compressed payload.
+ * Chunk record format (docs/chunk-format.md): a fixed 10-byte prefix (magic, version, codec,
+ * CRC32C of the rest), the header fields as varints, then the compressed payload. Version 1 is a
+ * chunk of partition 0; version 2 adds the partition after the bucket. A writer writes version 1
+ * for partition 0, so single-partition jobs store exactly what they stored before partitions.
  */
 public final class ChunkFormat {
-  public static final int VERSION = 1;
+  /** The newest version this code writes and reads. */
+  public static final int VERSION = 2;
+  /** The version of a chunk of partition 0 (no partition field). */
+  public static final int VERSION_SINGLE_PARTITION = 1;
   static final byte[] MAGIC = {'S', 'P', 'W', 'C'};
   static final int PREFIX_BYTES = 10;
   static final int CRC_OFFSET = 6;
@@ -25,12 +30,16 @@ public final class ChunkFormat {
   static Chunk write(ChunkId id, CodecId codec, int eventCount, long firstSequence, long lastSequence,
       int rawLength, byte[] payload, int payloadLength) {
     ByteWriter w = new ByteWriter(payloadLength + 64 + id.groupKey().length() * 3);
+    int version = id.partition() == 0 ? VERSION_SINGLE_PARTITION : VERSION;
     w.writeBytes(MAGIC, 0, MAGIC.length);
-    w.writeByte(VERSION);
+    w.writeByte(version);
     w.writeByte(codec.code());
     w.writeInt32(0);
     w.writeString(id.jobId().value());
     w.writeVarLong(id.bucket());
+    if (version >= 2) {
+      w.writeVarLong(id.partition());
+    }
     w.writeString(id.groupKey());
     w.writeVarLong(id.sequence());
     w.writeVarLong(eventCount);
@@ -40,10 +49,10 @@ public final class ChunkFormat {
     w.writeVarLong(payloadLength);
     int payloadOffset = w.size();
     w.writeBytes(payload, 0, payloadLength);
-    int crc = crc32c(w.array(), PREFIX_BYTES, w.size() - PREFIX_BYTES);
+    int crc = recordCrc(w.array(), version, w.size());
     w.setInt32(CRC_OFFSET, crc);
     byte[] record = w.toByteArray();
-    ChunkHeader header = new ChunkHeader(VERSION, codec, crc, eventCount, firstSequence, lastSequence, rawLength, payloadLength);
+    ChunkHeader header = new ChunkHeader(version, codec, crc, eventCount, firstSequence, lastSequence, rawLength, payloadLength);
     return new Chunk(id, header, record, payloadOffset);
   }
 
@@ -52,6 +61,7 @@ public final class ChunkFormat {
     return PREFIX_BYTES
         + 1 + id.jobId().value().length()
         + 2
+        + (id.partition() == 0 ? 0 : 2)
         + 2 + io.spillway.domain.Checks.utf8Length(id.groupKey())
         + 5 + 5 + 10 + 10 + 4 + 4;
   }
@@ -70,13 +80,13 @@ public final class ChunkFormat {
       }
     }
     int version = record[4] & 0xFF;
-    if (version != VERSION) {
-      throw new CorruptChunkException(Reason.UNSUPPORTED_VERSION, "format version " + version + " (this reader knows " + VERSION + ")");
+    if (version != VERSION && version != VERSION_SINGLE_PARTITION) {
+      throw new CorruptChunkException(Reason.UNSUPPORTED_VERSION, "format version " + version + " (this reader knows " + VERSION_SINGLE_PARTITION + " and " + VERSION + ")");
     }
     CodecId codec = CodecId.fromCode(record[5] & 0xFF);
     ByteReader r = new ByteReader(record, CRC_OFFSET, record.length - CRC_OFFSET);
     int declaredCrc = r.readInt32("crc32c");
-    int actualCrc = crc32c(record, PREFIX_BYTES, record.length - PREFIX_BYTES);
+    int actualCrc = recordCrc(record, version, record.length);
     if (declaredCrc != actualCrc) {
       throw new CorruptChunkException(Reason.CHECKSUM_MISMATCH,
           String.format("declared CRC32C %08x, computed %08x over %d bytes", declaredCrc, actualCrc, record.length - PREFIX_BYTES));
@@ -90,9 +100,13 @@ public final class ChunkFormat {
     try {
       String jobId = r.readString("jobId", JobId.MAX_LENGTH);
       int bucket = r.readVarInt("bucket", Integer.MAX_VALUE);
+      int partition = version >= 2 ? r.readVarInt("partition", Integer.MAX_VALUE) : 0;
+      if (version >= 2 && partition == 0) {
+        throw new CorruptChunkException(Reason.MALFORMED, "a version 2 record of partition 0 (partition 0 is written as version 1)");
+      }
       String group = r.readString("groupKey", Event.MAX_GROUP_KEY_BYTES);
       long chunkSeq = r.readVarLong("chunkSequence");
-      id = new ChunkId(new JobId(jobId), bucket, group, chunkSeq);
+      id = new ChunkId(new JobId(jobId), partition, bucket, group, chunkSeq);
       eventCount = r.readVarInt("eventCount", Integer.MAX_VALUE);
       first = r.readVarLong("firstSequence");
       last = r.readVarLong("lastSequence");
@@ -147,7 +161,7 @@ public final class ChunkFormat {
   public static List<Event> events(Chunk chunk, CodecRegistry codecs) {
     ChunkHeader h = chunk.header();
     byte[] raw = raw(chunk, codecs);
-    List<Event> events = EventEnvelope.decode(raw, chunk.id().jobId(), chunk.id().groupKey(), h.eventCount());
+    List<Event> events = EventEnvelope.decode(raw, chunk.id().jobId(), chunk.id().partition(), chunk.id().groupKey(), h.eventCount());
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
     for (Event e : events) {
@@ -158,6 +172,19 @@ public final class ChunkFormat {
       throw new CorruptChunkException(Reason.MALFORMED, "events span " + lo + ".." + hi + ", header declares " + h.firstSequence() + ".." + h.lastSequence());
     }
     return events;
+  }
+
+  /**
+   * The CRC32C a record declares: over everything after the prefix, and from version 2 over the
+   * version and codec bytes first, so that a record relabelled with another known version fails it.
+   */
+  static int recordCrc(byte[] record, int version, int length) {
+    CRC32C crc = new CRC32C();
+    if (version >= 2) {
+      crc.update(record, 4, 2);
+    }
+    crc.update(record, PREFIX_BYTES, length - PREFIX_BYTES);
+    return (int) crc.getValue();
   }
 
   static int crc32c(byte[] b, int off, int len) {

@@ -84,7 +84,7 @@ final class EventEnvelope {
     return new long[] {c.lo, c.hi};
   }
 
-  static List<Event> decode(byte[] raw, JobId jobId, String groupKey, int expectedCount) {
+  static List<Event> decode(byte[] raw, JobId jobId, int partition, String groupKey, int expectedCount) {
     Columns c = read(raw, expectedCount, true);
     List<Event> events = new ArrayList<>(c.n);
     int at = c.payloadsAt;
@@ -93,7 +93,7 @@ final class EventEnvelope {
         byte[] payload = java.util.Arrays.copyOfRange(raw, at, at + c.lengths[i]);
         at += c.lengths[i];
         Instant time = Instant.ofEpochMilli(c.millis[i]).plusNanos(c.nanos[i]);
-        events.add(new Event(jobId, c.sequences[i], c.ids[i], time, c.typeOf[i], groupKey, c.schemas[i], payload));
+        events.add(new Event(jobId, partition, c.sequences[i], c.ids[i], time, c.typeOf[i], groupKey, c.schemas[i], payload));
       }
     } catch (InvalidFieldException | java.time.DateTimeException | ArithmeticException e) {
       // unreachable: read() has checked every value an Event checks

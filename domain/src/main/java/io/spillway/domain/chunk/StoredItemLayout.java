@@ -10,6 +10,7 @@ import io.spillway.domain.Checks;
  * <pre>
  *   pk  (S) "J#" jobId "#" bucket                       e.g. J#job-42#3
  *   sk  (S) "C#" ddd "#" groupKey "#" dddddddddd         ddd = UTF-8 length of groupKey, 10-digit chunk sequence
+ *           [ "#P" ddddd ]                               a chunk of partition 1.. adds its 5-digit partition
  *   c   (B) the chunk record (chunk-format.md)
  *   ttl (N) optional expiry, epoch seconds (always reserved in the size)
  * </pre>
@@ -35,7 +36,49 @@ public final class StoredItemLayout {
   }
 
   public static String sortKey(ChunkId id) {
-    return groupPrefix(id.groupKey()) + zeroPadded(id.sequence(), 10);
+    String key = groupPrefix(id.groupKey()) + zeroPadded(id.sequence(), 10);
+    return id.partition() == 0 ? key : key + "#P" + zeroPadded(id.partition(), 5);
+  }
+
+  /**
+   * The chunk whose item has this sort key in this bucket of the job: the inverse of
+   * {@link #sortKey}, for a store that lists keys without reading items.
+   *
+   * @throws IllegalArgumentException when the key is not a chunk's
+   */
+  public static ChunkId chunkId(io.spillway.domain.job.JobId job, int bucket, String sortKey) {
+    try {
+      if (!sortKey.startsWith("C#") || sortKey.charAt(5) != '#') {
+        throw new IllegalArgumentException("not a chunk key");
+      }
+      int bytes = Integer.parseInt(sortKey.substring(2, 5));
+      int at = 6;
+      int counted = 0;
+      while (counted < bytes) {
+        int cp = sortKey.codePointAt(at);
+        counted += Checks.utf8Length(new String(Character.toChars(cp)));
+        at += Character.charCount(cp);
+      }
+      String group = sortKey.substring(6, at);
+      if (counted != bytes || sortKey.charAt(at) != '#') {
+        throw new IllegalArgumentException("group length");
+      }
+      long sequence = Long.parseLong(sortKey.substring(at + 1, at + 11));
+      int partition = 0;
+      if (sortKey.length() > at + 11) {
+        if (!sortKey.startsWith("#P", at + 11) || sortKey.length() != at + 18) {
+          throw new IllegalArgumentException("partition suffix");
+        }
+        partition = Integer.parseInt(sortKey.substring(at + 13));
+      }
+      ChunkId id = new ChunkId(job, partition, bucket, group, sequence);
+      if (!sortKey(id).equals(sortKey)) {
+        throw new IllegalArgumentException("not in canonical form");
+      }
+      return id;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("sort key " + sortKey + " is not a chunk's (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The sort-key prefix every chunk of one group starts with, and no chunk of another group. */

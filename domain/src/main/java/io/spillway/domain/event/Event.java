@@ -10,11 +10,13 @@ import java.util.Objects;
 /**
  * One immutable event of a job: the envelope Spillway understands around a payload it does not.
  *
- * <p>Events with the same group key aggregate into the same chunks. The sequence is per job and
- * dense from 0. Every field is checked here, so an event that exists is one a chunk can hold.
+ * <p>Events with the same group key aggregate into the same chunks. The sequence is per partition
+ * of the job (one per producer task; a job of one partition has only partition 0) and dense from 0.
+ * Every field is checked here, so an event that exists is one a chunk can hold.
  */
 public record Event(
     JobId jobId,
+    int partition,
     long sequence,
     String eventId,
     Instant eventTime,
@@ -37,6 +39,7 @@ public record Event(
 
   public Event {
     Checks.required("event.jobId", jobId);
+    Checks.range("event.partition", partition, 0, io.spillway.domain.job.Job.MAX_PARTITIONS - 1);
     Checks.range("event.sequence", sequence, 0, Long.MAX_VALUE);
     Checks.text("event.eventId", eventId, 1, MAX_EVENT_ID_BYTES);
     Checks.required("event.eventTime", eventTime);
@@ -53,9 +56,20 @@ public record Event(
     }
   }
 
+  /** An event of partition 0: the only partition of a job written by one producer. */
+  public Event(JobId jobId, long sequence, String eventId, Instant eventTime, String type, String groupKey, int schemaVersion, byte[] payload) {
+    this(jobId, 0, sequence, eventId, eventTime, type, groupKey, schemaVersion, payload);
+  }
+
+  /** This event in another partition of its job. */
+  public Event inPartition(int p) {
+    return new Event(jobId, p, sequence, eventId, eventTime, type, groupKey, schemaVersion, payload);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Event e
+        && partition == e.partition
         && sequence == e.sequence
         && schemaVersion == e.schemaVersion
         && jobId.equals(e.jobId)
@@ -68,12 +82,12 @@ public record Event(
 
   @Override
   public int hashCode() {
-    return Objects.hash(jobId, sequence, eventId, eventTime, type, groupKey, schemaVersion) * 31 + Arrays.hashCode(payload);
+    return Objects.hash(jobId, partition, sequence, eventId, eventTime, type, groupKey, schemaVersion) * 31 + Arrays.hashCode(payload);
   }
 
   @Override
   public String toString() {
-    return "Event[" + jobId + "#" + sequence + " id=" + eventId + " type=" + type + " group=" + groupKey
+    return "Event[" + jobId + (partition == 0 ? "" : "/p" + partition) + "#" + sequence + " id=" + eventId + " type=" + type + " group=" + groupKey
         + " time=" + eventTime + " schema=" + schemaVersion + " payload=" + payload.length + "B]";
   }
 }

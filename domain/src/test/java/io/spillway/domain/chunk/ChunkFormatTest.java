@@ -74,7 +74,7 @@ class ChunkFormatTest {
     for (Chunk chunk : List.of(compressedChunk(), storedChunk())) {
       assertThat(RecordBytes.of(chunk).build()).isEqualTo(chunk.record());
       assertThat(new String(chunk.record(), 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("SPWC");
-      assertThat(chunk.record()[4]).isEqualTo((byte) ChunkFormat.VERSION);
+      assertThat(chunk.record()[4]).isEqualTo((byte) ChunkFormat.VERSION_SINGLE_PARTITION);
       assertThat(chunk.record()[5]).isEqualTo((byte) chunk.header().codec().code());
     }
   }
@@ -111,8 +111,29 @@ class ChunkFormatTest {
     }
   }
 
+  @Test
+  void writesAChunkOfAnotherPartitionAsVersionTwoByteForByte() {
+    ChunkId id = new ChunkId(io.spillway.domain.job.JobId.of("job-7"), 3, 1, "grp", 5);
+    Chunk chunk = ChunkFormat.write(id, CodecId.NONE, 1, 9, 9, 4, new byte[] {1, 2, 3, 4}, 4);
+    assertThat(chunk.record()[4]).isEqualTo((byte) 2);
+    assertThat(RecordBytes.of(chunk).build()).isEqualTo(chunk.record());
+    assertThat(ChunkFormat.parse(chunk.record()).id()).isEqualTo(id);
+  }
+
+  @Test
+  void aRecordRelabelledWithTheOtherKnownVersionFailsItsChecksum() {
+    Chunk v1 = compressedChunk();
+    byte[] asV2 = v1.record().clone();
+    asV2[4] = 2;
+    assertThat(parseRefusal(asV2).reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
+    Chunk v2 = ChunkFormat.write(new ChunkId(io.spillway.domain.job.JobId.of("job-7"), 3, 1, "grp", 5), CodecId.NONE, 1, 9, 9, 4, new byte[] {1, 2, 3, 4}, 4);
+    byte[] asV1 = v2.record().clone();
+    asV1[4] = 1;
+    assertThat(parseRefusal(asV1).reason()).isEqualTo(Reason.CHECKSUM_MISMATCH);
+  }
+
   @ParameterizedTest
-  @ValueSource(ints = {0, 2, 3, 0x81, 255})
+  @ValueSource(ints = {0, 3, 0x81, 255})
   void refusesAnUnknownFormatVersionNamingIt(int version) {
     byte[] record = compressedChunk().record().clone();
     record[4] = (byte) version;

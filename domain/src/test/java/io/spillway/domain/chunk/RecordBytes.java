@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Layout v1: "SPWC", version, codec, CRC32C (big-endian, over everything after these 10 bytes),
  * then as LEB128 varints / length-prefixed UTF-8: jobId, bucket, groupKey, chunkSequence,
- * eventCount, firstSequence, lastSequence, rawLength, payloadLength, then the payload.
+ * eventCount, firstSequence, lastSequence, rawLength, payloadLength, then the payload. Layout v2
+ * adds the partition after the bucket, and its CRC32C covers the version and codec bytes first.
  */
 public final class RecordBytes {
   public String magic = "SPWC";
@@ -18,6 +19,7 @@ public final class RecordBytes {
   public int codec = CodecId.GZIP.code();
   public String jobId = "job-1";
   public long bucket = 0;
+  public long partition = 0;
   public String groupKey = "g";
   public long chunkSequence = 0;
   public long eventCount = 1;
@@ -34,6 +36,7 @@ public final class RecordBytes {
     r.version = chunk.header().formatVersion();
     r.jobId = chunk.id().jobId().value();
     r.bucket = chunk.id().bucket();
+    r.partition = chunk.id().partition();
     r.groupKey = chunk.id().groupKey();
     r.chunkSequence = chunk.id().sequence();
     r.eventCount = chunk.header().eventCount();
@@ -48,6 +51,9 @@ public final class RecordBytes {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     string(body, jobId);
     varint(body, bucket);
+    if (version >= 2) {
+      varint(body, partition);
+    }
     string(body, groupKey);
     varint(body, chunkSequence);
     varint(body, eventCount);
@@ -59,6 +65,9 @@ public final class RecordBytes {
     byte[] rest = body.toByteArray();
 
     CRC32C crc = new CRC32C();
+    if (version >= 2) {
+      crc.update(new byte[] {(byte) version, (byte) codec});
+    }
     crc.update(rest);
     int v = (int) crc.getValue();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

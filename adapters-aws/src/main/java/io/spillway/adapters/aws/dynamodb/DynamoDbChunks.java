@@ -258,6 +258,86 @@ public final class DynamoDbChunks implements Chunks {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>From the {@value SpillwayTable#KEYS_INDEX} index (~140 bytes read per chunk, eventually
+   * consistent), or from the table's items, every byte billed, while the index cannot be read.
+   */
+  @Override
+  public Stream<ChunkId> storedIds(JobId job, int bucket) {
+    QueryRequest.Builder query = QueryRequest.builder()
+        .tableName(table.name())
+        .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+        .expressionAttributeValues(Map.of(
+            ":pk", AttributeValue.fromS(StoredItemLayout.partitionKey(job.value(), bucket)),
+            ":prefix", AttributeValue.fromS("C#")))
+        .projectionExpression("pk, sk")
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+    boolean index = !clock.now().isBefore(indexRetryAt);
+    QueryRequest request = index ? query.indexName(SpillwayTable.KEYS_INDEX).consistentRead(false).build() : query.consistentRead(true).build();
+    List<ChunkId> ids = new ArrayList<>();
+    try {
+      table.client().queryPaginator(request).stream().forEach(page -> {
+        countQueries.increment();
+        if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
+          countReadUnits.add(page.consumedCapacity().capacityUnits());
+        }
+        page.items().forEach(item -> ids.add(StoredItemLayout.chunkId(job, bucket, item.get("sk").s())));
+      });
+    } catch (SdkException e) {
+      if (index && e instanceof DynamoDbException d && isIndexUnreadable(d)) {
+        indexRetryAt = clock.now().plus(INDEX_RETRY);
+        return Chunks.super.storedIds(job, bucket);
+      }
+      throw Failures.classify(table.name(), "Query (keys) of " + job + " bucket " + bucket, e);
+    }
+    return ids.stream();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lists the bucket's keys ({@link #storedIds}) and deletes them with BatchWriteItem, 25 a call,
+   * unprocessed keys sent again with backoff.
+   */
+  @Override
+  public long deleteAll(JobId job, int bucket) {
+    List<ChunkId> ids;
+    try (Stream<ChunkId> stored = storedIds(job, bucket)) {
+      ids = stored.toList();
+    }
+    String pk = StoredItemLayout.partitionKey(job.value(), bucket);
+    for (int from = 0; from < ids.size(); from += 25) {
+      List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> batch = new ArrayList<>();
+      for (ChunkId id : ids.subList(from, Math.min(ids.size(), from + 25))) {
+        batch.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+            .deleteRequest(d -> d.key(Map.of("pk", AttributeValue.fromS(pk), "sk", AttributeValue.fromS(StoredItemLayout.sortKey(id))))).build());
+      }
+      Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> pending = Map.of(table.name(), batch);
+      for (int attempt = 0; !pending.isEmpty() && !pending.getOrDefault(table.name(), List.of()).isEmpty(); attempt++) {
+        if (attempt >= 10) {
+          throw new RetryableStoreException("BatchWriteItem left " + pending.get(table.name()).size() + " deletes of " + job + " bucket " + bucket + " unprocessed after 10 tries", null);
+        }
+        if (attempt > 0) {
+          try {
+            Thread.sleep(Math.min(2_000, 50L << attempt));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableStoreException("interrupted while deleting the chunks of " + job, e);
+          }
+        }
+        Map<String, List<software.amazon.awssdk.services.dynamodb.model.WriteRequest>> send = pending;
+        try {
+          pending = table.client().batchWriteItem(r -> r.requestItems(send)).unprocessedItems();
+        } catch (SdkException e) {
+          throw Failures.classify(table.name(), "BatchWriteItem (delete) of " + job + " bucket " + bucket, e);
+        }
+      }
+    }
+    return ids.size();
+  }
+
   /** The capacity consumed so far by index writes and count queries. */
   public Consumed consumed() {
     return new Consumed(indexWriteUnits.sum(), countReadUnits.sum(), countQueries.sum(), chunkReadUnits.sum(), readQueries.sum());

@@ -7,6 +7,8 @@ import io.spillway.domain.job.JobClass;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
 import io.spillway.domain.manifest.Manifest;
+import io.spillway.domain.manifest.PartitionManifest;
+import io.spillway.application.port.out.JobPartition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +38,8 @@ public final class DynamoDbJobs implements Jobs {
   static final String JOB_PREFIX = "JOB#";
   static final String META = "META";
   static final String MANIFEST = "MANIFEST";
+  /** A partition's record: {@code sk = PART#} and the partition in five digits. */
+  static final String PARTITION_PREFIX = "PART#";
   /** The partition listing the jobs SEALED now, one item per job ({@code sk} = job id). */
   static final String SEALED_PARTITION = "SEALED";
   /** The partitions listing the jobs opened on one UTC day ({@code pk = OPENED#yyyy-mm-dd}, {@code sk} = epoch millis#id). */
@@ -232,6 +236,71 @@ public final class DynamoDbJobs implements Jobs {
         Instant.parse(item.get("sealedAt").s())));
   }
 
+  static String partitionKey(int partition) {
+    String digits = Integer.toString(partition);
+    return PARTITION_PREFIX + "0".repeat(Math.max(0, 5 - digits.length())) + digits;
+  }
+
+  @Override
+  public void touchPartition(JobId id, int partition, Instant at, long eventsAccepted) {
+    try {
+      // a sealed partition keeps the progress of its seal
+      table.client().updateItem(r -> r.tableName(table.name()).key(key(id, partitionKey(partition)))
+          .updateExpression("SET lastProgressAt = :at, eventsAccepted = :n")
+          .conditionExpression("attribute_not_exists(chunkCount)")
+          .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()), ":n", AttributeValue.fromN(Long.toString(eventsAccepted)))));
+    } catch (ConditionalCheckFailedException sealed) {
+      // nothing to record
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "UpdateItem of partition " + partition + " of job " + id, e);
+    }
+  }
+
+  @Override
+  public void putPartitionManifest(PartitionManifest m) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":chunks", AttributeValue.fromN(Long.toString(m.chunkCount())));
+    values.put(":events", AttributeValue.fromN(Long.toString(m.eventCount())));
+    values.put(":checksum", AttributeValue.fromN(Long.toString(m.datasetChecksum())));
+    values.put(":at", AttributeValue.fromS(m.sealedAt().toString()));
+    try {
+      table.client().updateItem(r -> r.tableName(table.name()).key(key(m.jobId(), partitionKey(m.partition())))
+          .updateExpression("SET chunkCount = :chunks, eventCount = :events, checksum = :checksum, sealedAt = :at, lastProgressAt = :at, eventsAccepted = :events")
+          .conditionExpression("attribute_not_exists(chunkCount)")
+          .expressionAttributeValues(values));
+    } catch (ConditionalCheckFailedException exists) {
+      PartitionManifest stored = get(m.jobId(), partitionKey(m.partition())).flatMap(item -> partition(m.jobId(), item).manifest()).orElseThrow();
+      if (stored.chunkCount() != m.chunkCount() || stored.eventCount() != m.eventCount() || stored.datasetChecksum() != m.datasetChecksum()) {
+        throw new IllegalStateException("partition " + m.partition() + " of job " + m.jobId() + " already has a different manifest: " + stored);
+      }
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "UpdateItem of the manifest of partition " + m.partition() + " of job " + m.jobId(), e);
+    }
+  }
+
+  @Override
+  public List<JobPartition> partitions(JobId id) {
+    List<JobPartition> parts = new ArrayList<>();
+    try {
+      table.client().queryPaginator(r -> r.tableName(table.name()).keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+              .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(JOB_PREFIX + id.value()), ":prefix", AttributeValue.fromS(PARTITION_PREFIX)))
+              .consistentRead(true))
+          .items().forEach(item -> parts.add(partition(id, item)));
+    } catch (SdkException e) {
+      throw Failures.classify(table.name(), "Query of the partitions of job " + id, e);
+    }
+    return parts;
+  }
+
+  private static JobPartition partition(JobId id, Map<String, AttributeValue> item) {
+    int partition = Integer.parseInt(item.get("sk").s().substring(PARTITION_PREFIX.length()));
+    Optional<PartitionManifest> manifest = item.containsKey("chunkCount")
+        ? Optional.of(new PartitionManifest(id, partition, Long.parseLong(item.get("chunkCount").n()), Long.parseLong(item.get("eventCount").n()),
+            Long.parseLong(item.get("checksum").n()), Instant.parse(item.get("sealedAt").s())))
+        : Optional.empty();
+    return new JobPartition(id, partition, Instant.parse(item.get("lastProgressAt").s()), Long.parseLong(item.get("eventsAccepted").n()), manifest);
+  }
+
   @Override
   public List<Job> opened(Instant from, Instant to) {
     Jobs.checkWindow(from, to);
@@ -375,6 +444,12 @@ public final class DynamoDbJobs implements Jobs {
     item.put("name", AttributeValue.fromS(job.name()));
     item.put("jobClass", AttributeValue.fromS(job.jobClass().name()));
     item.put("buckets", AttributeValue.fromN(Integer.toString(job.buckets())));
+    if (job.partitions() != 1) {
+      item.put("partitions", AttributeValue.fromN(Integer.toString(job.partitions())));
+    }
+    if (job.resumable()) {
+      item.put("resumable", AttributeValue.fromBool(true));
+    }
     item.put("status", AttributeValue.fromS(job.status().name()));
     item.put("openedAt", AttributeValue.fromS(job.openedAt().toString()));
     item.put("updatedAt", AttributeValue.fromS(job.updatedAt().toString()));
@@ -387,6 +462,8 @@ public final class DynamoDbJobs implements Jobs {
         item.get("name").s(),
         JobClass.valueOf(item.get("jobClass").s()),
         Integer.parseInt(item.get("buckets").n()),
+        item.containsKey("partitions") ? Integer.parseInt(item.get("partitions").n()) : 1,
+        item.containsKey("resumable") && Boolean.TRUE.equals(item.get("resumable").bool()),
         JobStatus.valueOf(item.get("status").s()),
         Instant.parse(item.get("openedAt").s()),
         Instant.parse(item.get("updatedAt").s()));

@@ -103,6 +103,16 @@ class DatasetReaderTest {
     }
 
     @Override
+    public long deleteAll(JobId job, int bucket) {
+      return inner.deleteAll(job, bucket);
+    }
+
+    @Override
+    public java.util.stream.Stream<io.spillway.domain.chunk.ChunkId> storedIds(JobId job, int bucket) {
+      return inner.storedIds(job, bucket);
+    }
+
+    @Override
     public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
       return inner.items(job, bucket);
     }
@@ -349,7 +359,41 @@ class DatasetReaderTest {
     assertThatThrownBy(() -> ReadPosition.fromToken("not a token!")).hasMessageContaining("position.token");
     assertThatThrownBy(() -> ReadPosition.fromToken(token.substring(0, token.length() - 4))).hasMessageContaining("position.token");
     assertThatThrownBy(() -> ReadPosition.fromToken(token + "AAAA")).hasMessageContaining("nothing after");
-    String otherVersion = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {2});
-    assertThatThrownBy(() -> ReadPosition.fromToken(otherVersion)).hasMessageContaining("version 2");
+    String otherVersion = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {3});
+    assertThatThrownBy(() -> ReadPosition.fromToken(otherVersion)).hasMessageContaining("version 3");
+  }
+
+  @Test
+  void aTokenOfAPartitionedReadCarriesItsPartitionsAndAVersionOneTokenIsStillRead() {
+    ReadPosition position = new ReadPosition(JOB, Optional.of("g0"), java.util.OptionalInt.empty(),
+        Map.of(2, new ChunkId(JOB, 4, 2, "g0", 6)), Map.of(3, new ReadPosition.Partial(new ChunkId(JOB, 1, 3, "g0", 7), 5)),
+        new ReadPosition.Tally(3, 240, 0x5EED, 0, 1, Map.of(4, 6L)));
+    assertThat(ReadPosition.fromToken(position.token())).isEqualTo(position);
+    ReadPosition onePartition = new ReadPosition(JOB, Optional.empty(), java.util.OptionalInt.of(4),
+        Map.of(2, new ChunkId(JOB, 4, 2, "g0", 6)), Map.of(), new ReadPosition.Tally(1, 80, 0x5EED, -1, -1, Map.of(4, 6L)));
+    assertThat(ReadPosition.fromToken(onePartition.token())).isEqualTo(onePartition);
+    assertThatThrownBy(() -> new ReadPosition(JOB, Optional.empty(), java.util.OptionalInt.of(3), Map.of(2, new ChunkId(JOB, 4, 2, "g0", 6)), Map.of(), ReadPosition.Tally.NONE))
+        .hasMessageContaining("partition 3");
+
+    // a version 1 token, as the reader before partitions wrote it: job, group, tally, one delivered chunk, no partial
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF(JOB.value());
+      out.writeBoolean(false);
+      out.writeUTF("");
+      for (long v : new long[] {1, 80, 0x5EED, 6, 6}) {
+        out.writeLong(v);
+      }
+      out.writeInt(1);
+      out.writeInt(2);
+      out.writeUTF("g0");
+      out.writeLong(6);
+      out.writeInt(0);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ReadPosition v1 = ReadPosition.fromToken(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray()));
+    assertThat(v1).isEqualTo(new ReadPosition(JOB, Optional.empty(), Map.of(2, new ChunkId(JOB, 2, "g0", 6)), Map.of(), new ReadPosition.Tally(1, 80, 0x5EED, 6, 6)));
   }
 }

@@ -296,6 +296,21 @@ class IncompleteProperties {
       public void announced(JobId id) {
         jobs.announced(id);
       }
+
+      @Override
+      public void touchPartition(JobId id, int partition, java.time.Instant at, long events) {
+        jobs.touchPartition(id, partition, at, events);
+      }
+
+      @Override
+      public void putPartitionManifest(io.spillway.domain.manifest.PartitionManifest m) {
+        jobs.putPartitionManifest(m);
+      }
+
+      @Override
+      public List<io.spillway.application.port.out.JobPartition> partitions(JobId id) {
+        return jobs.partitions(id);
+      }
     };
 
     AvailabilityCheck.Sweep second = new AvailabilityCheck(interleaved, chunks, clock, settings(Optional.of(RETENTION))).sweep();

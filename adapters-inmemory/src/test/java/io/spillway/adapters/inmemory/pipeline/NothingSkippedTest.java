@@ -219,6 +219,16 @@ class NothingSkippedTest {
     }
 
     @Override
+    public long deleteAll(JobId job, int bucket) {
+      return inner.deleteAll(job, bucket);
+    }
+
+    @Override
+    public java.util.stream.Stream<io.spillway.domain.chunk.ChunkId> storedIds(JobId job, int bucket) {
+      return inner.storedIds(job, bucket);
+    }
+
+    @Override
     public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
       return inner.items(job, bucket);
     }

@@ -41,6 +41,15 @@ public interface Datasets {
    */
   DatasetReader open(ReadPosition from);
 
+  /**
+   * Opens a pull read of one partition of an AVAILABLE job, verified against that partition's
+   * manifest. It reads the job's buckets and keeps the partition's chunks: as many reads as the
+   * whole job, so it suits a check of one task's output more than a way to split a large read.
+   */
+  default DatasetReader openPartition(JobId job, int partition) {
+    return open(ReadPosition.startPartition(job, partition));
+  }
+
   /** What a read delivered. */
   record DatasetSummary(JobId job, Optional<String> group, long chunks, long events, boolean verifiedAgainstManifest) {}
 }

@@ -46,4 +46,19 @@ public interface Chunks {
    * of failing the read. Paged lazily; close the stream.
    */
   Stream<StoredItem> items(JobId job, int bucket);
+
+  /**
+   * The identities of the chunks stored in the bucket, in sort-key order, from their keys alone: what
+   * a resumed producer need not publish again. May be eventually consistent like {@link #count}. This
+   * default reads the items; a store with a keys-only index reads that instead. Close the stream.
+   */
+  default Stream<ChunkId> storedIds(JobId job, int bucket) {
+    return items(job, bucket).map(item -> StoredItemLayout.chunkId(job, bucket, item.sortKey()));
+  }
+
+  /**
+   * Deletes every chunk of the job stored in the bucket (a FAILED job's), from their keys; returns
+   * how many were listed for deletion. Safe to repeat: deleting what is gone is a no-op.
+   */
+  long deleteAll(JobId job, int bucket);
 }

@@ -3,6 +3,7 @@ package io.spillway.application.port.out;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.manifest.Manifest;
+import io.spillway.domain.manifest.PartitionManifest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,23 @@ public interface Jobs {
   void putManifest(Manifest manifest);
 
   Optional<Manifest> manifest(JobId id);
+
+  /**
+   * Records that a producer of the partition made progress: it has accepted {@code eventsAccepted}
+   * events by {@code at}. Creates the partition's record on first use; a later call replaces both
+   * values (a resumed task reports from 0 again). Never touches a sealed partition's manifest.
+   */
+  void touchPartition(JobId id, int partition, Instant at, long eventsAccepted);
+
+  /**
+   * Stores the manifest of a sealed partition (and its last progress, at the seal). The same
+   * manifest again is a no-op; a different one for the same partition is refused with
+   * {@link IllegalStateException}.
+   */
+  void putPartitionManifest(PartitionManifest manifest);
+
+  /** The job's partitions that have a record, in partition order: a few small items per job. */
+  List<JobPartition> partitions(JobId id);
 
   /**
    * Adds {@code chunks} chunks this process has just stored for the first time to the job's count,

@@ -412,6 +412,16 @@ final class ChunkedRun extends ArchitectureRun {
     }
 
     @Override
+    public long deleteAll(JobId job, int bucket) {
+      return delegate.deleteAll(job, bucket);
+    }
+
+    @Override
+    public java.util.stream.Stream<io.spillway.domain.chunk.ChunkId> storedIds(JobId job, int bucket) {
+      return delegate.storedIds(job, bucket);
+    }
+
+    @Override
     public Stream<io.spillway.application.port.out.StoredItem> items(JobId job, int bucket) {
       return delegate.items(job, bucket);
     }
