@@ -196,7 +196,27 @@ public final class AvailabilityCheck {
    * to the job's count and makes the job AVAILABLE if they were its last. Returns the status after.
    */
   public Optional<JobStatus> stored(JobId id, long newChunks) {
-    return jobs.addStored(id, newChunks).map(this::settle);
+    Optional<JobStatus> status = jobs.addStored(id, newChunks).map(this::settle);
+    if (status.isPresent() && status.get() == JobStatus.FAILED && newChunks > 0) {
+      // stored after the job was failed (still in the stream then): a FAILED job keeps no chunks
+      deleteChunks(jobs.find(id).orElseThrow());
+    }
+    return status;
+  }
+
+  /**
+   * Deletes every stored chunk of the job (a FAILED one): lists each bucket's keys and deletes them.
+   * Returns the chunks deleted. Safe to repeat.
+   */
+  public long deleteChunks(Job job) {
+    long deleted = 0;
+    for (int b = 0; b < job.buckets(); b++) {
+      deleted += chunks.deleteAll(job.id(), b);
+    }
+    if (deleted > 0) {
+      log.info("deleted {} chunks of FAILED job {}", deleted, job.id());
+    }
+    return deleted;
   }
 
   /** Checks the job (the producer does, right after sealing it) and returns its status afterwards; empty when unknown. */

@@ -133,6 +133,10 @@ public final class DatasetService implements Datasets, JobQueries, AutoCloseable
     if (job.status() == JobStatus.INCOMPLETE) {
       throw new DatasetNotAvailableException("job " + jobId + " is INCOMPLETE, not AVAILABLE: " + lost(jobId));
     }
+    if (job.status() == JobStatus.FAILED) {
+      throw new DatasetNotAvailableException("job " + jobId + " is FAILED (since " + job.updatedAt()
+          + "): it was given up on, by its producer or an operator, and will not be served; its chunks are deleted");
+    }
     if (job.status() != JobStatus.AVAILABLE) {
       throw new DatasetNotAvailableException("job " + jobId + " is " + job.status() + ", not AVAILABLE");
     }

@@ -81,14 +81,17 @@ public final class DatasetVerification {
     int buckets = manifest.map(Manifest::buckets).orElse(job.buckets());
     List<Problem> problems = new ArrayList<>();
     DatasetChecksum checksum = new DatasetChecksum();
-    Map<String, TreeSet<Long>> sequences = new TreeMap<>();
+    // per partition and group, the chunk sequences whose keys are stored
+    Map<Map.Entry<Integer, String>, TreeSet<Long>> sequences = new TreeMap<>(
+        Map.Entry.<Integer, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
     long items = 0;
     for (int bucket = 0; bucket < buckets; bucket++) {
       try (Stream<StoredItem> stored = chunks.items(id, bucket)) {
         for (StoredItem item : (Iterable<StoredItem>) stored::iterator) {
           items++;
-          Optional<GroupSequence> place = GroupSequence.of(item.sortKey());
-          place.ifPresent(p -> sequences.computeIfAbsent(p.group(), g -> new TreeSet<>()).add(p.sequence()));
+          int b = bucket;
+          Optional<ChunkId> place = keyOf(id, b, item.sortKey());
+          place.ifPresent(p -> sequences.computeIfAbsent(Map.entry(p.partition(), p.groupKey()), g -> new TreeSet<>()).add(p.sequence()));
           Chunk chunk;
           try {
             chunk = ChunkFormat.parse(item.record());
@@ -104,9 +107,9 @@ public final class DatasetVerification {
             problems.add(new Problem(Kind.MISPLACED, item.key(), "the record is chunk " + cid));
             continue;
           }
-          if (cid.bucket() != ChunkId.bucketFor(cid.groupKey(), cid.sequence(), buckets)) {
+          if (cid.bucket() != ChunkId.bucketFor(cid.groupKey(), cid.partition(), cid.sequence(), buckets)) {
             problems.add(new Problem(Kind.MISPLACED, item.key(), "chunk " + cid + " belongs in bucket "
-                + ChunkId.bucketFor(cid.groupKey(), cid.sequence(), buckets) + " of " + buckets));
+                + ChunkId.bucketFor(cid.groupKey(), cid.partition(), cid.sequence(), buckets) + " of " + buckets));
             continue;
           }
           checksum.add(chunk);
@@ -114,13 +117,16 @@ public final class DatasetVerification {
       }
     }
     long gaps = 0;
-    for (Map.Entry<String, TreeSet<Long>> group : sequences.entrySet()) {
+    for (Map.Entry<Map.Entry<Integer, String>, TreeSet<Long>> group : sequences.entrySet()) {
       long expected = 0;
+      int partition = group.getKey().getKey();
+      String groupKey = group.getKey().getValue();
       for (long sequence : group.getValue()) {
         for (; expected < sequence; expected++) {
-          ChunkId missing = ChunkId.of(id, group.getKey(), expected, buckets);
+          ChunkId missing = ChunkId.of(id, partition, groupKey, expected, buckets);
           problems.add(new Problem(Kind.MISSING, StoredItemLayout.partitionKey(missing) + " / " + StoredItemLayout.sortKey(missing),
-              "chunk " + expected + " of group " + group.getKey() + " is not stored (chunk " + sequence + " is)"));
+              "chunk " + expected + " of group " + groupKey + (partition == 0 ? "" : " in partition " + partition)
+                  + " is not stored (chunk " + sequence + " is)"));
           gaps++;
         }
         expected = sequence + 1;
@@ -142,18 +148,12 @@ public final class DatasetVerification {
     return new Report(job, manifest, items, checksum.chunks(), checksum.events(), checksum.value(), List.copyOf(problems));
   }
 
-  /** Where an item's sort key puts it: {@code C#<ddd>#<group>#<10-digit sequence>}. */
-  private record GroupSequence(String group, long sequence) {
-    static Optional<GroupSequence> of(String sortKey) {
-      int last = sortKey.lastIndexOf('#');
-      if (!sortKey.startsWith("C#") || sortKey.length() < 7 || last < 6 || sortKey.length() - last - 1 != 10) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(new GroupSequence(sortKey.substring(6, last), Long.parseLong(sortKey.substring(last + 1))));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
+  /** The chunk a sort key names, when it is a well-formed chunk key (a damaged key is reported by its item). */
+  private static Optional<ChunkId> keyOf(JobId job, int bucket, String sortKey) {
+    try {
+      return Optional.of(StoredItemLayout.chunkId(job, bucket, sortKey));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
   }
 }

@@ -41,6 +41,14 @@ public final class SpillwayOperator {
   }
 
   /** Fails a job that has not settled (see {@link JobOperations#fail}). */
+  /**
+   * The jobs opened in the last {@code since} still being produced with a partition that made no
+   * progress for {@code after} (its producer task hung or died without a restart).
+   */
+  public List<JobOperations.Stalled> stalled(Duration since, Duration after) {
+    return jobs.stalled(since, after);
+  }
+
   public JobOperations.Failing fail(JobId id) {
     return jobs.fail(id);
   }

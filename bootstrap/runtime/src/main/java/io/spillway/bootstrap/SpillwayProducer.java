@@ -4,6 +4,8 @@ import io.spillway.application.port.in.AppendOutcome;
 import io.spillway.application.port.in.BackpressureException;
 import io.spillway.application.port.in.Intake;
 import io.spillway.application.port.in.OpenJob;
+import io.spillway.application.port.in.PartitionOpened;
+import io.spillway.domain.manifest.PartitionManifest;
 import io.spillway.application.service.ChunkPublisher;
 import io.spillway.application.service.IntakeService;
 import io.spillway.domain.event.Event;
@@ -52,9 +54,31 @@ public final class SpillwayProducer implements AutoCloseable {
     return intake.open(OpenJob.named(name, jobClass, buckets));
   }
 
-  /** Opens a job; with the caller's id, opening it again is refused. */
+  /** Opens a job, every one of its partitions in this process; with the caller's id, opening it again is refused. */
   public Job open(OpenJob command) {
     return intake.open(command);
+  }
+
+  /**
+   * Creates a job whose partitions producer tasks elsewhere open ({@link #openPartition}): what a job
+   * runner's driver calls before it starts the tasks.
+   */
+  public Job create(OpenJob command) {
+    return intake.create(command);
+  }
+
+  /**
+   * Opens one partition of a job for this process's task, whichever process created the job. After a
+   * crash, a resumable job's partition is opened again the same way: {@link PartitionOpened.State#RESUMED}
+   * says to send the partition again from sequence 0 (docs/partitions.md).
+   */
+  public PartitionOpened openPartition(JobId job, int partition) {
+    return intake.openPartition(job, partition);
+  }
+
+  /** Seals one partition; the last partition's seal seals the job. Safe to call again. */
+  public PartitionManifest sealPartition(JobId job, int partition) {
+    return intake.sealPartition(job, partition);
   }
 
   /**
@@ -74,6 +98,16 @@ public final class SpillwayProducer implements AutoCloseable {
   /** Cuts the job's last chunks, publishes them, records the manifest and marks the job SEALED; safe to call again. */
   public Manifest seal(JobId job) {
     return intake.seal(job);
+  }
+
+  /**
+   * Publishes what is buffered now (chunks already cut; open chunks stay open), waiting up to
+   * {@code timeout} for the stream to take it: a checkpoint a task may take before a risky step.
+   *
+   * @throws BackpressureException when the stream kept refusing records for the whole timeout (they stay buffered)
+   */
+  public void flush(Duration timeout) {
+    publisher.drain(timeout);
   }
 
   public IntakeService.Stats stats() {

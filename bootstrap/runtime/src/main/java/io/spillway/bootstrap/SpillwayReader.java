@@ -113,6 +113,11 @@ public final class SpillwayReader implements AutoCloseable {
     return datasets.open(id, Optional.empty());
   }
 
+  /** Opens a pull read of one partition of an AVAILABLE job (one producer task's output), verified against its manifest. */
+  public DatasetReader openPartition(JobId id, int partition) {
+    return datasets.openPartition(id, partition);
+  }
+
   /** Opens a pull read of one group of an AVAILABLE job's events. */
   public DatasetReader openGroup(JobId id, String group) {
     return datasets.open(id, Optional.of(group));

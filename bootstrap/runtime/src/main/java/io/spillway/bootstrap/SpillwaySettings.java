@@ -49,6 +49,7 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
       "spillway.publisher.maxBufferedBytes", "spillway.publisher.batchRecords", "spillway.publisher.batchBytes",
       "spillway.publisher.backoffBase", "spillway.publisher.backoffMax", "spillway.publisher.backpressure", "spillway.publisher.blockTimeout",
       "spillway.publisher.spillDirectory", "spillway.publisher.spillMaxBytes", "spillway.intake.maxAssembledBytes",
+      "spillway.intake.progressInterval",
       "spillway.ingest.writeUnitsPerSecond", "spillway.ingest.maxPutAttempts", "spillway.ingest.backoffBase", "spillway.ingest.backoffMax",
       "spillway.ingest.verifyPayload",
       "spillway.memory.shards", "spillway.memory.retention", "spillway.memory.tableWriteUnits", "spillway.memory.announcements",
@@ -104,7 +105,8 @@ public record SpillwaySettings(SpillwayConfig config, Optional<AwsSettings> aws)
         v.duration("spillway.availability.sweep", d.availabilitySweep()),
         v.duration("spillway.availability.maxRecountInterval", d.maxRecountInterval()), backlog(v, d.backlog()),
         v.bool("spillway.memory.announcements", d.memoryAnnouncements()), spill(v),
-        new io.spillway.application.service.IntakeSettings(v.longValue("spillway.intake.maxAssembledBytes", d.intake().maxAssembledBytes())));
+        new io.spillway.application.service.IntakeSettings(v.longValue("spillway.intake.maxAssembledBytes", d.intake().maxAssembledBytes()),
+            v.duration("spillway.intake.progressInterval", d.intake().progressInterval())));
 
     String backend = properties.getOrDefault("spillway.backend", "memory");
     if (backend.equals("memory")) {

@@ -39,15 +39,31 @@ final class JobsCommand implements Runnable {
         description = "opened within this long before now, e.g. 24h or 30d; at most 400d (default ${DEFAULT-VALUE})")
     Duration since;
 
+    @Option(names = "--stalled", description = "only jobs still being produced with a partition that made no progress for --stalled-after")
+    boolean stalled;
+
+    @Option(names = "--stalled-after", defaultValue = "15m", converter = OperatorOutput.DurationConverter.class,
+        description = "how long without progress makes an open partition stalled (default ${DEFAULT-VALUE})")
+    Duration stalledAfter;
+
     @Override
     void check() {
       if (since.isNegative() || since.isZero() || since.compareTo(Duration.ofDays(Jobs.MAX_WINDOW_DAYS)) > 0) {
         throw Options.refuse(spec, "--since", since, "more than 0 and at most " + Jobs.MAX_WINDOW_DAYS + " days");
       }
+      if (stalledAfter.isNegative() || stalledAfter.isZero()) {
+        throw Options.refuse(spec, "--stalled-after", stalledAfter, "more than 0");
+      }
+      if (stalled && status != null) {
+        throw Options.refuse(spec, "--status", status, "no status with --stalled (stalled jobs are SUBMITTED or PRODUCING)");
+      }
     }
 
     @Override
     int run(Spillway spillway, PrintWriter out) {
+      if (stalled) {
+        return listStalled(spillway, out);
+      }
       List<Job> jobs = spillway.operator().jobs(since, Optional.ofNullable(status));
       if (json) {
         List<Object> listed = new ArrayList<>();
@@ -62,6 +78,33 @@ final class JobsCommand implements Runnable {
       }
       return 0;
     }
+
+    private int listStalled(Spillway spillway, PrintWriter out) {
+      List<JobOperations.Stalled> found = spillway.operator().stalled(since, stalledAfter);
+      if (json) {
+        List<Object> listed = new ArrayList<>();
+        java.time.Instant now = java.time.Instant.now();
+        for (JobOperations.Stalled st : found) {
+          Map<String, Object> o = OperatorOutput.job(st.job());
+          List<Object> parts = new ArrayList<>();
+          st.partitions().forEach(p -> parts.add(OperatorOutput.partition(p, now, stalledAfter)));
+          o.put("stalledPartitions", parts);
+          listed.add(o);
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("jobs", listed);
+        out.println(Json.of(all));
+      } else {
+        out.printf("%-40s %-10s %-24s %s%n", "JOB", "STATUS", "OPENED", "STALLED PARTITIONS (last progress)");
+        for (JobOperations.Stalled st : found) {
+          StringBuilder parts = new StringBuilder();
+          st.partitions().forEach(p -> parts.append(parts.length() == 0 ? "" : ", ").append(p.partition()).append(" (").append(p.lastProgressAt()).append(')'));
+          out.printf("%-40s %-10s %-24s %s%n", st.job().id().value(), st.job().status(), st.job().openedAt(), parts);
+        }
+        out.println(found.size() + " job(s) with partitions stalled for " + stalledAfter.toString().substring(2).toLowerCase() + " or more in " + selection.where());
+      }
+      return 0;
+    }
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "One job: status, manifest, chunks stored per bucket and missing.")
@@ -69,11 +112,23 @@ final class JobsCommand implements Runnable {
     @Parameters(paramLabel = "JOB", description = "the job's id")
     String job;
 
+    @Option(names = "--stalled-after", defaultValue = "15m", converter = OperatorOutput.DurationConverter.class,
+        description = "how long without progress makes an open partition stalled (default ${DEFAULT-VALUE})")
+    Duration stalledAfter;
+
+    @Override
+    void check() {
+      if (stalledAfter.isNegative() || stalledAfter.isZero()) {
+        throw Options.refuse(spec, "--stalled-after", stalledAfter, "more than 0");
+      }
+    }
+
     @Override
     int run(Spillway spillway, PrintWriter out) {
       JobId id = OperatorOutput.jobId(spec, job);
       OperatorOutput.existing(spec, spillway, id, selection);
       JobOperations.JobDetails d = spillway.operator().job(id);
+      List<Integer> stalledNow = d.stalled(stalledAfter).stream().map(io.spillway.application.port.out.JobPartition::partition).toList();
       if (json) {
         Map<String, Object> o = OperatorOutput.job(d.job());
         o.put("manifest", d.manifest().map(OperatorOutput::manifest).orElse(null));
@@ -81,6 +136,11 @@ final class JobsCommand implements Runnable {
         o.put("chunksStored", d.stored());
         o.put("chunksStoredPerBucket", d.storedPerBucket());
         o.put("chunksMissing", d.missing().isPresent() ? d.missing().getAsLong() : null);
+        List<Object> parts = new ArrayList<>();
+        d.partitions().forEach(p -> parts.add(OperatorOutput.partition(p, d.at(), stalledAfter)));
+        o.put("partitionRecords", parts);
+        o.put("partitionsNotOpened", d.unopened());
+        o.put("stalledPartitions", stalledNow);
         out.println(Json.of(o));
         return 0;
       }
@@ -92,6 +152,12 @@ final class JobsCommand implements Runnable {
       out.printf("stored    %d chunks in the table (%d counted by the consumers)%s%n", d.stored(), d.counted(),
           d.missing().isPresent() ? ", " + d.missing().getAsLong() + " missing" : "");
       out.println("buckets   " + d.storedPerBucket());
+      if (j.partitions() > 1 || !d.partitions().isEmpty()) {
+        long sealed = d.partitions().stream().filter(io.spillway.application.port.out.JobPartition::sealed).count();
+        out.printf("partitions %d%s: %d sealed, %d open, %d not opened yet%s%n", j.partitions(), j.resumable() ? " (resumable)" : "", sealed,
+            d.partitions().size() - sealed, d.unopened(),
+            stalledNow.isEmpty() ? "" : "; STALLED (no progress for " + stalledAfter.toString().substring(2).toLowerCase() + "): " + stalledNow);
+      }
       return 0;
     }
   }
@@ -166,9 +232,11 @@ final class JobsCommand implements Runnable {
       if (json) {
         Map<String, Object> o = OperatorOutput.job(after);
         o.put("changed", outcome instanceof JobOperations.Failing.Failed);
+        o.put("chunksDeleted", outcome instanceof JobOperations.Failing.Failed f ? f.chunksDeleted() : 0);
         out.println(Json.of(o));
       } else {
-        out.println(id.value() + (outcome instanceof JobOperations.Failing.Failed ? " FAILED" : " was FAILED already"));
+        out.println(id.value() + (outcome instanceof JobOperations.Failing.Failed f
+            ? " FAILED, " + f.chunksDeleted() + " stored chunks deleted" : " was FAILED already"));
       }
       return 0;
     }

@@ -44,8 +44,24 @@ final class OperatorOutput {
     out.put("class", job.jobClass().name());
     out.put("status", job.status().name());
     out.put("buckets", job.buckets());
+    out.put("partitions", job.partitions());
+    out.put("resumable", job.resumable());
     out.put("openedAt", job.openedAt().toString());
     out.put("updatedAt", job.updatedAt().toString());
+    return out;
+  }
+
+  static Map<String, Object> partition(io.spillway.application.port.out.JobPartition p, java.time.Instant now, java.time.Duration stalledAfter) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("partition", p.partition());
+    out.put("state", p.sealed() ? "SEALED" : p.stalled(now, stalledAfter) ? "STALLED" : "OPEN");
+    out.put("lastProgressAt", p.lastProgressAt().toString());
+    out.put("eventsAccepted", p.eventsAccepted());
+    p.manifest().ifPresent(m -> {
+      out.put("chunks", m.chunkCount());
+      out.put("events", m.eventCount());
+      out.put("checksum", String.format("%016x", m.datasetChecksum()));
+    });
     return out;
   }
 

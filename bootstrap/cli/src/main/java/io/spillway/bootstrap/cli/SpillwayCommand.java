@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = SpillwayCommand.Version.class,
     description = "Lands the output of large analytics jobs in DynamoDB through a Kinesis buffer.",
     subcommands = {DemoCommand.class, SimulateCommand.class, PlanCommand.class, RunCommand.class, ConsumeCommand.class, BenchCommand.class, SetupCommand.class,
-        LocalCommand.class, JobsCommand.class, ReadCommand.class, VerifyCommand.class, DeadLettersCommand.class})
+        LocalCommand.class, JobsCommand.class, ReadCommand.class, VerifyCommand.class, DeadLettersCommand.class, ProduceCommand.class})
 public final class SpillwayCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -20,7 +20,7 @@ public final class EventDigest {
     crc.update(e.groupKey().getBytes(StandardCharsets.UTF_8));
     crc.update(e.payload());
     long v = crc.getValue() ^ (e.sequence() * 0x9E37_79B9_7F4A_7C15L) ^ e.eventTime().toEpochMilli() ^ ((long) e.schemaVersion() << 48)
-        ^ ((long) e.eventTime().getNano() << 20);
+        ^ ((long) e.eventTime().getNano() << 20) ^ (e.partition() * 0xC2B2_AE3D_27D4_EB4FL);
     sum += DatasetChecksum.mix((int) (v ^ (v >>> 32))) ^ v;
     count++;
   }

@@ -78,8 +78,9 @@ public interface ServicesModule {
     @Provides
     @ProcessScope
     static IntakeService intake(Jobs jobs, JobIds ids, Clock clock, ChunkPublisher publisher, Codec codec,
-        AvailabilityCheck availability, SpillwayConfig config) {
-      return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout(), config.intake());
+        AvailabilityCheck availability, Chunks chunks, SpillwayConfig config) {
+      // the chunk store tells a resumed partition which of its chunks need not be published again
+      return new IntakeService(jobs, ids, clock, publisher, codec, config.assembler(), availability, config.sealTimeout(), config.intake(), chunks);
     }
 
     @Provides

@@ -40,6 +40,15 @@ public final class AnalyticsEvents {
     this.start = start;
   }
 
+  /**
+   * The events of one partition of a job, as a deterministic task computes them: a pure function of
+   * job, partition and seed, so a task that is run again sends the same events.
+   */
+  public static java.util.function.Supplier<Event> forPartition(JobId job, int partition, long seed) {
+    AnalyticsEvents events = new AnalyticsEvents(job, seed * 1_000_003L + partition, Instant.parse("2026-01-01T00:00:00Z"));
+    return () -> events.next().inPartition(partition);
+  }
+
   public Event next() {
     timeMillis += 1 + random.nextInt(3);
     long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
