@@ -109,7 +109,24 @@ public final class BenchCommand implements Callable<Integer> {
     compressOnly(slice(perJob, 200_000));
     pipeline(slice(perJob, 200_000), null);
 
+    // the same events as one job of one partition per --jobs slice, appended by the same producer threads
+    JobId oneId = new JobId("bench-one");
+    List<List<Event>> perPartition = new ArrayList<>();
+    for (int p = 0; p < perJob.size(); p++) {
+      List<Event> relabelled = new ArrayList<>(perJob.get(p).size());
+      for (Event e : perJob.get(p)) {
+        relabelled.add(new Event(oneId, p, e.sequence(), e.eventId(), e.eventTime(), e.type(), e.groupKey(), e.schemaVersion(), e.payload()));
+      }
+      perPartition.add(relabelled);
+    }
+    List<Event> allOfOne = new ArrayList<>();
+    perPartition.forEach(allOfOne::addAll);
+    Expected oneExpected = Expected.of(allOfOne);
+    allOfOne = null;
+    oneJob(slice(perPartition, 200_000), null);
+
     double[] compressRates = new double[rounds];
+    double[] oneJobRates = new double[rounds];
     double[] pipelineRates = new double[rounds];
     double[] readRates = new double[rounds];
     double[] decodeRates = new double[rounds];
@@ -126,16 +143,24 @@ public final class BenchCommand implements Callable<Integer> {
       if (!report.readBackVerified() || report.eventsLost() != 0 || report.jobsAvailable() != jobs) {
         throw new IllegalStateException("round " + r + " did not read back what it produced: " + report);
       }
+      System.gc();
+      PipelineRun.Report one = oneJob(perPartition, oneExpected);
+      if (!one.readBackVerified() || one.eventsLost() != 0 || one.jobsAvailable() != 1) {
+        throw new IllegalStateException("round " + r + ": the one-job run did not read back what it produced: " + one);
+      }
+      oneJobRates[r] = total / (one.millisToAvailable() / 1e3);
       readRates[r] = round.readEventsPerSecond();
       decodeRates[r] = round.decodeOnlyEventsPerSecond();
       last = report;
       // progress on stderr: stdout carries the result
       spec.commandLine().getErr().printf(java.util.Locale.ROOT,
-          "[bench] round %d of %d: %,d events/s end to end, %,d compress-only; read back %,d events/s, %,d decode-only%n",
-          r + 1, rounds, Math.round(pipelineRates[r]), Math.round(compressRates[r]), Math.round(readRates[r]), Math.round(decodeRates[r]));
+          "[bench] round %d of %d: %,d events/s end to end, %,d as one job of %d partitions, %,d compress-only; read back %,d events/s, %,d decode-only%n",
+          r + 1, rounds, Math.round(pipelineRates[r]), Math.round(oneJobRates[r]), jobs, Math.round(compressRates[r]), Math.round(readRates[r]),
+          Math.round(decodeRates[r]));
     }
     double compressOnly = median(compressRates);
     double eventsPerSecond = median(pipelineRates);
+    double oneJobEventsPerSecond = median(oneJobRates);
     double readEventsPerSecond = median(readRates);
     double decodeOnlyEventsPerSecond = median(decodeRates);
     double wcuPerMillion = last.wcuConsumed() / total * 1e6;
@@ -159,6 +184,10 @@ public final class BenchCommand implements Callable<Integer> {
     out.put("readBackVerified", last.readBackVerified());
     out.put("eventsPerSecondRounds", Arrays.stream(pipelineRates).mapToLong(Math::round).toArray());
     out.put("compressOnlyEventsPerSecondRounds", Arrays.stream(compressRates).mapToLong(Math::round).toArray());
+    out.put("oneJobPartitions", jobs);
+    out.put("oneJobEventsPerSecond", Math.round(oneJobEventsPerSecond));
+    out.put("oneJobRatio", Json.num(oneJobEventsPerSecond / eventsPerSecond, 3));
+    out.put("oneJobEventsPerSecondRounds", Arrays.stream(oneJobRates).mapToLong(Math::round).toArray());
     out.put("readEventsPerSecond", Math.round(readEventsPerSecond));
     out.put("decodeOnlyEventsPerSecond", Math.round(decodeOnlyEventsPerSecond));
     out.put("readRatio", Json.num(readEventsPerSecond / decodeOnlyEventsPerSecond, 3));
@@ -197,6 +226,32 @@ public final class BenchCommand implements Callable<Integer> {
       out.forEach((k, v) -> System.out.printf("  %-32s %s%n", k, v instanceof double[] a ? Arrays.toString(a) : v));
     }
     return Boolean.TRUE.equals(out.get("readBackVerified")) ? 0 : 1;
+  }
+
+  /**
+   * The same events as one job whose partitions (one per slice) are appended in parallel by the
+   * producer threads and sealed one by one: the many-task job's path through the same pipeline.
+   */
+  private PipelineRun.Report oneJob(List<List<Event>> perPartition, Expected expected) throws Exception {
+    SpillwayConfig config = SpillwayConfig.defaults()
+        .withStream(StreamLimits.unbounded(4))
+        .withTable(TableCapacity.Settings.unlimited())
+        .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(1e12))
+        .withPublisher(SpillwayConfig.defaults().publisher().withMaxBufferedBytes(256L * 1024 * 1024));
+    InMemorySpillway spillway = InMemorySpillway.create(config, new SystemClock());
+    JobId id = perPartition.get(0).get(0).jobId();
+    Expected exp = expected;
+    if (exp == null) {
+      List<Event> all = new ArrayList<>();
+      perPartition.forEach(all::addAll);
+      exp = Expected.of(all);
+    }
+    try {
+      return PipelineRun.run(spillway, List.of(JobSpec.partitioned(id, JobClass.STANDARD, BUCKETS, perPartition.size(),
+          p -> batches(perPartition.get(p), 10_000), exp)), threads, Duration.ofMinutes(10));
+    } finally {
+      spillway.datasets().close();
+    }
   }
 
   /** One round of the pipeline, with the read-back of its jobs and the decode-only limit over the same stored chunks. */

@@ -28,6 +28,7 @@ enum EventFormat {
         public void write(Event e) throws IOException {
           json.writeStartObject();
           json.writeStringField("job", e.jobId().value());
+          json.writeNumberField("partition", e.partition());
           json.writeNumberField("sequence", e.sequence());
           json.writeStringField("eventId", e.eventId());
           json.writeStringField("eventTime", e.eventTime().toString());
@@ -53,7 +54,7 @@ enum EventFormat {
   },
   /** RFC 4180 CSV with a header; {@code payloadEncoding} says whether {@code payload} is utf8 text or base64. */
   csv {
-    static final String HEADER = "job,sequence,eventId,eventTime,type,group,schemaVersion,payloadEncoding,payload\r\n";
+    static final String HEADER = "job,partition,sequence,eventId,eventTime,type,group,schemaVersion,payloadEncoding,payload\r\n";
 
     @Override
     Writer open(OutputStream out) throws IOException {
@@ -65,7 +66,7 @@ enum EventFormat {
         public void write(Event e) throws IOException {
           line.setLength(0);
           Optional<String> text = utf8(e.payload());
-          field(e.jobId().value()).append(',').append(e.sequence()).append(',');
+          field(e.jobId().value()).append(',').append(e.partition()).append(',').append(e.sequence()).append(',');
           field(e.eventId()).append(',').append(e.eventTime()).append(',');
           field(e.type()).append(',');
           field(e.groupKey()).append(',').append(e.schemaVersion()).append(',').append(text.isPresent() ? "utf8" : "base64").append(',');

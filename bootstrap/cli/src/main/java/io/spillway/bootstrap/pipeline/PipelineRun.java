@@ -37,9 +37,20 @@ public final class PipelineRun {
    * (the digest of the events and their item-per-event write units) is known beforehand, producers
    * skip computing it, keeping that work off a measured path.
    */
-  public record JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches, Optional<Expected> expected) {
+  public record JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches, Optional<Expected> expected,
+      int partitions, java.util.function.IntFunction<Iterator<List<Event>>> partitionBatches) {
+    public JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches, Optional<Expected> expected) {
+      this(id, jobClass, buckets, batches, expected, 1, null);
+    }
+
     public JobSpec(JobId id, JobClass jobClass, int buckets, Supplier<Iterator<List<Event>>> batches) {
       this(id, jobClass, buckets, batches, Optional.empty());
+    }
+
+    /** A job of {@code partitions} partitions, each appended and sealed by its own producer task; its digest is known beforehand. */
+    public static JobSpec partitioned(JobId id, JobClass jobClass, int buckets, int partitions,
+        java.util.function.IntFunction<Iterator<List<Event>>> batchesOf, Expected expected) {
+      return new JobSpec(id, jobClass, buckets, null, Optional.of(expected), partitions, batchesOf);
     }
   }
 
@@ -101,6 +112,25 @@ public final class PipelineRun {
       int index = i;
       JobSpec spec = jobs.get(i);
       produced[i] = new EventDigest();
+      if (spec.partitionBatches() != null) {
+        // one task per partition, as a job computed by many tasks is written
+        intake.create(new OpenJob(Optional.of(spec.id()), "job " + spec.id(), spec.jobClass(), spec.buckets()).withPartitions(spec.partitions()));
+        produced[i] = spec.expected().orElseThrow().digest();
+        itemPerEventUnits[i] = spec.expected().orElseThrow().itemPerEventWriteUnits();
+        for (int p = 0; p < spec.partitions(); p++) {
+          int partition = p;
+          done.add(producers.submit(() -> {
+            intake.openPartition(spec.id(), partition);
+            Iterator<List<Event>> it = spec.partitionBatches().apply(partition);
+            while (it.hasNext()) {
+              intake.appendAll(spec.id(), it.next());
+            }
+            intake.sealPartition(spec.id(), partition);
+            return null;
+          }));
+        }
+        continue;
+      }
       done.add(producers.submit(() -> {
         intake.open(new OpenJob(Optional.of(spec.id()), "job " + spec.id(), spec.jobClass(), spec.buckets()));
         Iterator<List<Event>> it = spec.batches().get();

@@ -219,7 +219,7 @@ class OperatorCommandsTest {
     String raw = stdout("read", done.job().id().value(), "--format", "raw", "--group", group);
 
     List<String> rows = csv.lines().toList();
-    assertThat(rows.get(0)).isEqualTo("job,sequence,eventId,eventTime,type,group,schemaVersion,payloadEncoding,payload");
+    assertThat(rows.get(0)).isEqualTo("job,partition,sequence,eventId,eventTime,type,group,schemaVersion,payloadEncoding,payload");
     assertThat(rows).hasSize(1 + 1_000);
     assertThat(raw.lines().toList()).containsExactlyInAnyOrderElementsOf(ofGroup.stream().map(e -> new String(e.payload(), StandardCharsets.UTF_8)).toList());
   }
@@ -236,8 +236,8 @@ class OperatorCommandsTest {
     w.finish();
 
     String written = out.toString(StandardCharsets.UTF_8);
-    assertThat(written).contains("job-csv,0,\"e,1\"," + T + ",\"say \"\"hi\"\"\",g,1,utf8,\"line one\nline two\"\r\n")
-        .endsWith("job-csv,1,e2," + T + ",t,g,1,base64," + Base64.getEncoder().encodeToString(binary.payload()) + "\r\n");
+    assertThat(written).contains("job-csv,0,0,\"e,1\"," + T + ",\"say \"\"hi\"\"\",g,1,utf8,\"line one\nline two\"\r\n")
+        .endsWith("job-csv,0,1,e2," + T + ",t,g,1,base64," + Base64.getEncoder().encodeToString(binary.payload()) + "\r\n");
   }
 
   @Test
@@ -389,5 +389,76 @@ class OperatorCommandsTest {
       System.setOut(original);
     }
     return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void produceWritesOnePartitionPerTaskAndTheLastSealsTheJobThatJobsShowListsByPartition() throws Exception {
+    Ran first = spillway("produce", "job-tasks", "--partition", "1", "--partitions", "2", "--events", "3000", "--json");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.json().get("opened").asText()).isEqualTo("NEW");
+    assertThat(first.json().get("partitionEvents").asLong()).isEqualTo(3_000);
+    assertThat(first.json().get("jobStatus").asText()).isEqualTo("PRODUCING");
+
+    JsonNode half = spillway("jobs", "show", "job-tasks", "--json").json();
+    assertThat(half.get("partitions").asInt()).isEqualTo(2);
+    assertThat(half.get("resumable").asBoolean()).isTrue();
+    assertThat(half.get("partitionRecords")).extracting(n -> n.get("partition").asInt() + ":" + n.get("state").asText()).containsExactly("1:SEALED");
+    assertThat(half.get("partitionsNotOpened").asInt()).isEqualTo(1);
+    assertThat(spillway("jobs", "show", "job-tasks").out()).contains("partitions 2 (resumable): 1 sealed, 0 open, 1 not opened yet");
+
+    Ran again = spillway("produce", "job-tasks", "--partition", "1", "--partitions", "2", "--events", "3000", "--json");
+    assertThat(again.json().get("opened").asText()).isEqualTo("SEALED");
+    assertThat(again.json().get("duplicates").asLong()).isEqualTo(3_000);
+    Ran wrong = spillway("produce", "job-tasks", "--partition", "0", "--partitions", "3");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err().strip()).contains("--partitions").contains("the job's own 2").hasLineCount(1);
+    assertThat(spillway("produce", "job-tasks", "--partition", "2", "--partitions", "2").err()).contains("--partition").contains("0..1");
+
+    Ran last = spillway("produce", "job-tasks", "--partition", "0", "--partitions", "2", "--events", "2000", "--json");
+    assertThat(last.json().get("jobStatus").asText()).isIn("SEALED", "AVAILABLE");
+    assertThat(spillway.reader().await(new JobId("job-tasks"), Duration.ofSeconds(30))).isEqualTo(JobStatus.AVAILABLE);
+    assertThat(spillway.reader().manifest(new JobId("job-tasks")).orElseThrow().eventCount()).isEqualTo(5_000);
+    Ran read = spillway("read", "job-tasks");
+    assertThat(read.exit()).as(read.err()).isZero();
+    assertThat(read.out().lines().count()).isEqualTo(5_000);
+    assertThat(read.out().lines().filter(l -> l.contains("\"partition\":1")).count()).isEqualTo(3_000);
+  }
+
+  @Test
+  void aPartitionWithoutProgressShowsAsStalledInJobQueries() throws Exception {
+    OpenJob command = new OpenJob(java.util.Optional.of(new JobId("job-hung")), "hung", JobClass.STANDARD, 2).withPartitions(3);
+    spillway.producer().create(command);
+    spillway.producer().openPartition(new JobId("job-hung"), 2);
+
+    Ran listed = spillway("jobs", "list", "--stalled", "--stalled-after", "1ms", "--json");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.json().get("jobs")).extracting(j -> j.get("id").asText()).containsExactly("job-hung");
+    assertThat(listed.json().get("jobs").get(0).get("stalledPartitions")).extracting(n -> n.get("partition").asInt()).containsExactly(2);
+    assertThat(spillway("jobs", "list", "--stalled", "--json").json().get("jobs")).as("not stalled for the default 15m").isEmpty();
+    assertThat(spillway("jobs", "show", "job-hung", "--stalled-after", "1ms", "--json").json().get("stalledPartitions"))
+        .extracting(JsonNode::asInt).containsExactly(2);
+    Ran refused = spillway("jobs", "list", "--stalled", "--status", "AVAILABLE");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.err().strip()).contains("--status").hasLineCount(1);
+  }
+
+  @Test
+  void failingAJobDeletesItsStoredChunksAndTheReaderSaysWhy() throws Exception {
+    Job job = spillway.producer().open("doomed", JobClass.STANDARD, 3);
+    spillway.producer().appendAll(job.id(), new AnalyticsEvents(job.id(), 4, T).next(20_000));
+    spillway.producer().flush(Duration.ofSeconds(10));
+    // chunks cut so far reach the table while the job is still producing
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (spillway.operator().job(job.id()).stored() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    long stored = spillway.operator().job(job.id()).stored();
+    assertThat(stored).isPositive();
+
+    Ran failed = spillway("jobs", "fail", job.id().value(), "--json");
+    assertThat(failed.json().get("chunksDeleted").asLong()).isEqualTo(stored);
+    assertThat(spillway.operator().job(job.id()).stored()).isZero();
+    Ran read = spillway("read", job.id().value());
+    assertThat(read.err()).contains("FAILED").contains("given up on").contains("chunks are deleted").hasLineCount(1);
   }
 }

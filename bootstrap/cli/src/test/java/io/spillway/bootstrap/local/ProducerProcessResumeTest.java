@@ -68,7 +68,7 @@ class ProducerProcessResumeTest {
   private static Run produce(String name, String job, int partition, String... more) throws Exception {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m", "-cp",
         System.getProperty("java.class.path"), "io.spillway.bootstrap.cli.SpillwayCommand", "produce", job, "--partition", String.valueOf(partition),
-        "--partitions", "2", "--events", "40000", "--buckets", "3", "--seed", "9", "--json",
+        "--partitions", "2", "--events", "300000", "--buckets", "3", "--seed", "9", "--json",
         "--backend", "local", "--home", home.toString(), "--stream", name, "--table", name));
     command.addAll(List.of(more));
     String tag = job + "-p" + partition + "-" + System.nanoTime();
@@ -96,7 +96,7 @@ class ProducerProcessResumeTest {
     try (Spillway spillway = Spillway.onAws(SpillwayConfig.defaults(), aws)) {
       spillway.consumer().start();
 
-      Run doomed = produce(name, job, 1, "--stop-after", "20000");
+      Run doomed = produce(name, job, 1, "--stop-after", "150000");
       await(Duration.ofMinutes(3), () -> {
         try {
           return doomed.logged().contains("hanging until killed");
@@ -114,7 +114,7 @@ class ProducerProcessResumeTest {
       assertThat(resumed.get("opened").asText()).isEqualTo("RESUMED");
       assertThat(resumed.get("chunksKnownStored").asLong()).isBetween(1L, storedAtKill);
       assertThat(resumed.get("chunksNotRepublished").asLong()).isEqualTo(resumed.get("chunksKnownStored").asLong());
-      assertThat(resumed.get("partitionEvents").asLong()).isEqualTo(40_000);
+      assertThat(resumed.get("partitionEvents").asLong()).isEqualTo(300_000);
       assertThat(resumed.get("jobStatus").asText()).isEqualTo("PRODUCING");
 
       JsonNode other = produce(name, job, 0).result();
@@ -125,13 +125,13 @@ class ProducerProcessResumeTest {
       EventDigest expected = new EventDigest();
       for (int p = 0; p < 2; p++) {
         Supplier<Event> events = AnalyticsEvents.forPartition(id, p, 9);
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 300_000; i++) {
           expected.add(events.get());
         }
       }
       EventDigest read = new EventDigest();
       spillway.reader().read(id, read::add);
-      assertThat(read.count()).isEqualTo(80_000);
+      assertThat(read.count()).isEqualTo(600_000);
       assertThat(read.value()).isEqualTo(expected.value());
       long promised = spillway.operator().job(id).manifest().orElseThrow().chunkCount();
       assertThat(spillway.operator().job(id).stored()).as("no chunk stored twice, none left over from the dead run").isEqualTo(promised);
