@@ -340,7 +340,13 @@ public final class CapacitySearch {
   private static SeedFinding one(String arch, long seed, long start, double factor, long floor, long cap, boolean harderUp, Trial trial,
       Listener listener) {
     BoundarySearch.Outcome o = BoundarySearch.search(start, factor, floor, cap, RESOLUTION, harderUp, v -> trial.at(arch, seed, v));
-    Long value = o.value() >= 0 ? o.value() : harderUp ? Long.valueOf(0) : null;
+    // not one conditional expression: with a long operand it would unbox the null
+    Long value = null;
+    if (o.value() >= 0) {
+      value = o.value();
+    } else if (harderUp) {
+      value = 0L;
+    }
     SeedFinding f = new SeedFinding(seed, value, o.limit(), o.probes());
     listener.found(arch, f);
     return f;

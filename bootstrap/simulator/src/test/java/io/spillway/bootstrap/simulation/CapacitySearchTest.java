@@ -108,6 +108,29 @@ class CapacitySearchTest {
   }
 
   @Test
+  void aJobNoTableCanServeInTimeLeavesTheCheapestCapacityUnfoundOnEverySeed() {
+    // 600,000 items on one partition key take 600 s at its 1,000 WCU/s, however many units the table has
+    Scenario s = together(1);
+    for (Scenario.JobClassSpec c : s.workload.classes) {
+      c.eventsMedian = 600_000;
+    }
+    s.validate();
+
+    CapacitySearch.Result r = CapacitySearch.cheapestCapacity(s, List.of("item-per-event"), 1, settings(s, 5, 2),
+        CapacitySearch.Listener.silent());
+    CapacitySearch.Finding f = r.finding("item-per-event");
+
+    assertThat(f.seeds()).allSatisfy(seed -> {
+      assertThat(seed.limit()).isEqualTo(CapacitySearch.Limit.NOT_MET_WITHIN_BOUNDS);
+      assertThat(seed.value()).isNull();
+      assertThat(seed.probes()).noneMatch(CapacitySearch.Probe::meets);
+    });
+    assertThat(f.seeds().get(0).probes()).extracting(CapacitySearch.Probe::value).last().isEqualTo(r.caps().get("item-per-event"));
+    assertThat(f.median()).isNull();
+    assertThat(r.architectureJson("item-per-event")).containsEntry("cheapestCapacity", null).containsEntry("monthlyCost", null);
+  }
+
+  @Test
   void theMedianIsTheMiddleSeedAndTheRangeItsExtremesWithNothingFoundCountingAsAboveAll() {
     assertThat(CapacitySearch.median(List.of(500L, 100L, 300L, 200L, 400L))).isEqualTo(300L);
     assertThat(CapacitySearch.range(List.of(500L, 100L, 300L, 200L, 400L))).containsExactly(100L, 500L);
