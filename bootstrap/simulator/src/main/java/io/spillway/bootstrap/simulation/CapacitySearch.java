@@ -49,6 +49,9 @@ public final class CapacitySearch {
    */
   public enum Limit { FOUND, MET_AT_BOUND, NOT_MET_WITHIN_BOUNDS }
 
+  /** What a search looks for: the most load at the scenario's capacity, or the least capacity at a load. */
+  public enum Searched { LOAD, CAPACITY }
+
   private CapacitySearch() {}
 
   /**
@@ -107,7 +110,7 @@ public final class CapacitySearch {
   }
 
   /** A search's findings, one per architecture, and how it was made. */
-  public record Result(String kind, Slo slo, List<Long> seeds, long floor, Map<String, Long> caps, Long atJobsPerDay,
+  public record Result(Searched searched, Slo slo, List<Long> seeds, long floor, Map<String, Long> caps, Long atJobsPerDay,
       List<Finding> findings) {
     public Finding finding(String architecture) {
       return findings.stream().filter(f -> f.architecture().equals(architecture)).findFirst()
@@ -121,16 +124,16 @@ public final class CapacitySearch {
     /** How the search was made, for the report's top level. */
     public Map<String, Object> methodJson() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("searched", kind.equals("load") ? "the largest jobs/day each architecture sustains at the scenario's capacity"
+      m.put("searched", searched == Searched.LOAD ? "the largest jobs/day each architecture sustains at the scenario's capacity"
           : "the smallest capacity each architecture needs at " + atJobsPerDay + " jobs/day");
       m.put("slo", slo.toJson());
       m.put("seeds", seeds);
       m.put("resolution", RESOLUTION);
-      m.put("bracket", kind.equals("load")
+      m.put("bracket", searched == Searched.LOAD
           ? "first seed: from the scenario's load, doubling or halving; later seeds: from the first seed's finding in steps of 10 %"
           : "first seed: from the planner's write units (rows/s: the scenario's ceiling), doubling or halving; later seeds: from the first"
               + " seed's finding in steps of 10 %");
-      m.put(kind.equals("load") ? "loadScaling" : "capacity", kind.equals("load")
+      m.put(searched == Searched.LOAD ? "loadScaling" : "capacity", searched == Searched.LOAD
           ? "jobsPerDay and every burst scaled by the same factor; the offered load counts the bursts"
           : "provisioned write units without auto-scaling (spillway's consumers share them); legacy-rdbms: writeRowsPerSecond");
       m.put("lowerBound", floor);
@@ -141,7 +144,7 @@ public final class CapacitySearch {
     /** One architecture's fields: median, range and each seed's probes. */
     public Map<String, Object> architectureJson(String architecture) {
       Finding f = finding(architecture);
-      boolean load = kind.equals("load");
+      boolean load = searched == Searched.LOAD;
       Map<String, Object> m = new LinkedHashMap<>();
       m.put(load ? "sustainableJobsPerDay" : "cheapestCapacity", f.median());
       m.put(load ? "sustainableJobsPerDayRange" : "cheapestCapacityRange", f.range());
@@ -213,13 +216,13 @@ public final class CapacitySearch {
     List<Finding> findings = run(architectures, base.seed, settings, a -> start, a -> upper, floor, true, (arch, seed, load) -> {
       ArchitectureResult prior = known.get(arch);
       if (prior != null && seed == base.seed && load == offered) {
-        return judge(prior, load, (int) prior.jobsArrivedCount(), settings.slo(), null);
+        return judge(prior, load, prior.jobsArrivedCount(), settings.slo(), null);
       }
       Scenario s = atLoad(base, load);
       s.seed = seed;
       return probe(s.validate(), arch, load, settings.slo());
     }, listener);
-    return new Result("load", settings.slo(), seeds(base.seed, settings.seeds()), floor, caps, null, findings);
+    return new Result(Searched.LOAD, settings.slo(), seeds(base.seed, settings.seeds()), floor, caps, null, findings);
   }
 
   /**
@@ -245,7 +248,7 @@ public final class CapacitySearch {
       s.seed = seed;
       return probe(s.validate(), arch, capacity, settings.slo());
     }, listener);
-    return new Result("capacity", settings.slo(), seeds(base.seed, settings.seeds()), 1, caps, jobsPerDay, findings);
+    return new Result(Searched.CAPACITY, settings.slo(), seeds(base.seed, settings.seeds()), 1, caps, jobsPerDay, findings);
   }
 
   /**
