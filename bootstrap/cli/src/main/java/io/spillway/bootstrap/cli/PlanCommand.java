@@ -1,10 +1,12 @@
 package io.spillway.bootstrap.cli;
 
 import io.spillway.bootstrap.simulation.ArchitectureResult;
+import io.spillway.bootstrap.simulation.CapacitySearch;
 import io.spillway.bootstrap.simulation.Planner;
 import io.spillway.bootstrap.simulation.Scenario;
 import io.spillway.bootstrap.simulation.ScenarioLoader;
 import io.spillway.bootstrap.simulation.Simulation;
+import io.spillway.bootstrap.simulation.Slo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** Sizes shards, write capacity, buckets and retention for a workload, and optionally simulates the plan. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = {"Plan capacity for a scenario's workload: shards, write units, workers, buckets per job, retention and",
-        "the monthly cost at the scenario's price table. --verify simulates the plan and says whether it holds."})
+        "the monthly cost at the scenario's price table. --verify simulates the plan and says whether it holds;",
+        "--cheapest searches, by simulation over several seeds, the smallest capacity each architecture needs."})
 public final class PlanCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,10 +35,50 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--cheapest", description = {"search, by simulation, the smallest fixed capacity each architecture needs to meet the SLO",
+      "at the scenario's load (or --jobs-per-day): provisioned write units, rows/s for legacy-rdbms; over --seeds seeds"})
+  boolean cheapest;
+
+  @Option(names = "--jobs-per-day", paramLabel = "N", description = "the load --cheapest sizes for (default: the scenario's, bursts included)")
+  Long jobsPerDay;
+
+  @Option(names = "--architecture", paramLabel = "NAME", description = "--cheapest for only these (default: all four)")
+  List<String> architectures = Simulation.ARCHITECTURES;
+
+  @Option(names = "--seeds", paramLabel = "N", description = "seeds for --cheapest: the scenario's seed and the next N-1 (default 5)")
+  int seeds = CapacitySearch.DEFAULT_SEEDS;
+
+  /** The smallest capacity per architecture at {@code load}, over the seeds. */
+  private CapacitySearch.Result searchCheapest(Scenario s, long load) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    long began = System.nanoTime();
+    System.err.printf(Locale.ROOT, "[plan --cheapest] searching the smallest capacity at %d jobs/day: %d architecture(s) x %d seed(s) on %d thread(s)%n",
+        load, architectures.size(), seeds, threads);
+    CapacitySearch.Result found = CapacitySearch.cheapestCapacity(s, architectures, load,
+        new CapacitySearch.Settings(seeds, threads, Slo.of(s), 0), (arch, f) -> System.err.printf(Locale.ROOT,
+            "[plan --cheapest] %-15s seed %d: %s (%s, %d probes) at %.0f s%n", arch, f.seed(), f.value(), f.limit(), f.probes().size(),
+            (System.nanoTime() - began) / 1e9));
+    System.err.printf(Locale.ROOT, "[plan --cheapest] %.1f s wall for the search%n", (System.nanoTime() - began) / 1e9);
+    return found;
+  }
+
   @Override
   public Integer call() {
     SimulateCommand.quietServices();
+    for (String a : architectures) {
+      if (!Simulation.ARCHITECTURES.contains(a)) {
+        throw Options.refuse(spec, "--architecture", a, "one of " + Simulation.ARCHITECTURES);
+      }
+    }
+    Options.range(spec, "--seeds", seeds, 1, 100);
+    if (jobsPerDay != null) {
+      Options.range(spec, "--jobs-per-day", jobsPerDay, 1, 100_000);
+    }
     Scenario s = SimulateCommand.load(spec, "--scenario", scenario);
+    long load = jobsPerDay != null ? jobsPerDay : Math.round(CapacitySearch.offeredJobsPerDay(s));
+    if (cheapest && load < 1) {
+      throw Options.refuse(spec, "--scenario", scenario, "a workload of at least 1 job/day for --cheapest (or give --jobs-per-day)");
+    }
     Planner.Plan plan = Planner.plan(s);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("scenario", s.name);
@@ -59,6 +102,20 @@ public final class PlanCommand implements Callable<Integer> {
       v.put("maxIteratorAgeSeconds", j.get("maxIteratorAgeSeconds"));
       out.put("verification", v);
     }
+    CapacitySearch.Result found = null;
+    if (cheapest) {
+      found = searchCheapest(s, load);
+      Map<String, Object> c = new LinkedHashMap<>(found.methodJson());
+      List<Object> list = new java.util.ArrayList<>();
+      for (String a : architectures) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("name", a);
+        one.putAll(found.architectureJson(a));
+        list.add(one);
+      }
+      c.put("architectures", list);
+      out.put("cheapest", c);
+    }
     if (json) {
       System.out.println(Json.of(out));
     } else {
@@ -70,6 +127,14 @@ public final class PlanCommand implements Callable<Integer> {
           p.get("writeUnitsPerSecondPerWorker"), plan.bucketsPerJob(), plan.monthlyCost().get("total"), p.get("monthlyCost"));
       if (verify) {
         System.out.println("  verification: " + out.get("verification"));
+      }
+      if (found != null) {
+        System.out.println();
+        SimulateCommand.printFindings(found, "the smallest fixed capacity at " + load + " jobs/day (WCU; rows/s for legacy-rdbms)", "");
+        for (String a : architectures) {
+          Map<String, Object> j = found.architectureJson(a);
+          System.out.printf(Locale.ROOT, "%-15s monthly cost at that capacity: median $%s, range %s%n", a, j.get("monthlyCost"), j.get("monthlyCostRange"));
+        }
       }
     }
     return holds ? 0 : 1;

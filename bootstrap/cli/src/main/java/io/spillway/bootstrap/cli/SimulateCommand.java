@@ -1,17 +1,21 @@
 package io.spillway.bootstrap.cli;
 
 import io.spillway.bootstrap.simulation.ArchitectureResult;
+import io.spillway.bootstrap.simulation.CapacitySearch;
 import io.spillway.bootstrap.simulation.ReportFiles;
 import io.spillway.bootstrap.simulation.Scenario;
 import io.spillway.bootstrap.simulation.ScenarioLoader;
 import io.spillway.bootstrap.simulation.Simulation;
+import io.spillway.bootstrap.simulation.Slo;
 import io.spillway.domain.InvalidFieldException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,6 +53,22 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--architecture", paramLabel = "NAME", description = "run only these (default: all four)")
   List<String> architectures = Simulation.ARCHITECTURES;
 
+  @Option(names = "--capacity", negatable = true,
+      description = {"also search, by simulation, the largest jobs/day each architecture sustains under the SLO at the scenario's",
+          "capacity, over --seeds seeds (default: on for seed-case-study, off otherwise)"})
+  Boolean capacity;
+
+  @Option(names = "--seeds", paramLabel = "N", description = "seeds for the capacity search: the scenario's seed and the next N-1 (default 5)")
+  int seeds = CapacitySearch.DEFAULT_SEEDS;
+
+  @Option(names = "--capacity-up-to", paramLabel = "JOBS_PER_DAY",
+      description = "the most jobs/day the capacity search offers (default: 2x the scenario's load)")
+  Long upTo;
+
+  @Option(names = "--stall-limit", paramLabel = "SECONDS",
+      description = "the capacity search's SLO: no job available later than this past its computation (default 3600)")
+  Double stallLimit;
+
   @Override
   public Integer call() throws Exception {
     quietServices();
@@ -65,6 +85,11 @@ public final class SimulateCommand implements Callable<Integer> {
     if (out != null) {
       writableDirectory(spec, "--out", out);
     }
+    Options.range(spec, "--seeds", seeds, 1, 100);
+    if (upTo != null) {
+      Options.range(spec, "--capacity-up-to", upTo, 1, 100_000);
+    }
+    boolean searching = capacity != null ? capacity : scenario.equals("seed-case-study");
     Scenario s = load(spec, "--scenario", scenario);
     int fromFile = s.faults.size();
     if (seed != null) s.seed = seed;
@@ -85,6 +110,11 @@ public final class SimulateCommand implements Callable<Integer> {
       }
       throw new Options.Refused(spec, "--scenario " + scenario + (days != null ? " with --days " + days : "") + ": " + e.getMessage());
     }
+    Slo slo = searching ? slo(s) : null;
+    if (searching && !(CapacitySearch.offeredJobsPerDay(s) >= 1)) {
+      throw new Options.Refused(spec, "--capacity: the scenario offers " + CapacitySearch.offeredJobsPerDay(s)
+          + " jobs/day; a load search needs at least 1 (workload.jobsPerDay and bursts)");
+    }
     long began = System.nanoTime();
     Simulation.Report report = new Simulation(s).run(architectures, (arch, at, total) ->
         System.err.printf(Locale.ROOT, "[simulate] %-15s %5.1f of %.1f simulated hours%n", arch, at / 3600.0, total / 3600.0));
@@ -92,6 +122,9 @@ public final class SimulateCommand implements Callable<Integer> {
     double simulatedSeconds = (s.days * 24 + s.drainHours) * 3600 * report.architectures().size();
     System.err.printf(Locale.ROOT, "[simulate] %.1f s wall for %d architectures x %.1f h: %.0f simulated seconds per wall second%n",
         wall, report.architectures().size(), s.days * 24 + s.drainHours, simulatedSeconds / wall);
+    if (searching) {
+      report = report.withCapacity(searchLoad(s, report, slo));
+    }
     if (out != null) {
       ReportFiles.write(report, out);
       System.err.println("[simulate] wrote " + out.resolve("index.html"));
@@ -102,6 +135,30 @@ public final class SimulateCommand implements Callable<Integer> {
       print(report);
     }
     return 0;
+  }
+
+  /** The capacity search's SLO: the scenario's target and --stall-limit, refused as the flag's value when out of range. */
+  private Slo slo(Scenario s) {
+    try {
+      return stallLimit == null ? Slo.of(s) : new Slo(s.availabilityTargetSeconds, stallLimit);
+    } catch (InvalidFieldException e) {
+      throw Options.refuse(spec, "--stall-limit", stallLimit, e.limit());
+    }
+  }
+
+  /** The largest jobs/day each architecture run sustains, over the seeds, the base run standing for the first probe. */
+  private CapacitySearch.Result searchLoad(Scenario s, Simulation.Report report, Slo slo) {
+    Map<String, ArchitectureResult> known = new LinkedHashMap<>();
+    for (ArchitectureResult a : report.architectures()) known.put(a.name, a);
+    int threads = Runtime.getRuntime().availableProcessors();
+    long began = System.nanoTime();
+    System.err.printf(Locale.ROOT, "[capacity] searching the largest jobs/day under the SLO: %d architecture(s) x %d seed(s) on %d thread(s)%n",
+        architectures.size(), seeds, threads);
+    CapacitySearch.Result found = CapacitySearch.sustainableLoad(s, architectures, new CapacitySearch.Settings(seeds, threads, slo,
+        upTo == null ? 0 : upTo), known, (arch, f) -> System.err.printf(Locale.ROOT, "[capacity] %-15s seed %d: %s jobs/day (%s, %d probes) at %.0f s%n",
+            arch, f.seed(), f.value(), f.limit(), f.probes().size(), (System.nanoTime() - began) / 1e9));
+    System.err.printf(Locale.ROOT, "[capacity] %.1f s wall for the search%n", (System.nanoTime() - began) / 1e9);
+    return found;
   }
 
   /** A simulated day logs every job's progress at INFO: keep the services to warnings. */
@@ -177,6 +234,26 @@ public final class SimulateCommand implements Callable<Integer> {
     System.out.println();
     for (ArchitectureResult a : r.architectures()) {
       System.out.printf(Locale.ROOT, "%-15s %s%n", a.name, a.verdict(s));
+    }
+    if (r.capacity() != null) {
+      System.out.println();
+      printFindings(r.capacity(), "sustainable jobs/day", "");
+    }
+  }
+
+  /** The search's findings: median, range and each seed's value; "≥" where a seed met the search's upper bound. */
+  static void printFindings(CapacitySearch.Result c, String what, String unit) {
+    Slo slo = c.slo();
+    System.out.printf(Locale.ROOT, "Capacity: %s under the SLO (p99 <= %,.0f s, nothing lost, every job done, none later than %,.0f s),"
+        + " %d seeds from %d, %.0f %% resolution%n", what, slo.p99Seconds(), slo.stallLimitSeconds(), c.seeds().size(), c.seeds().get(0),
+        CapacitySearch.RESOLUTION * 100);
+    System.out.printf(Locale.ROOT, "%-15s %12s %17s   %s%n", "architecture", "median" + unit, "range", "by seed");
+    for (CapacitySearch.Finding f : c.findings()) {
+      List<Long> range = f.range();
+      String at = f.anyAt(CapacitySearch.Limit.MET_AT_BOUND) ? " (met at the search's bound on some seed: at least this)"
+          : f.anyAt(CapacitySearch.Limit.NOT_MET_WITHIN_BOUNDS) ? " (not met within the search's bounds on some seed)" : "";
+      System.out.printf(Locale.ROOT, "%-15s %12s %17s   %s%s%n", f.architecture(), orDash(f.median()),
+          orDash(range.get(0)) + "-" + orDash(range.get(1)), f.values().stream().map(v -> String.valueOf(orDash(v))).toList(), at);
     }
   }
 

@@ -204,6 +204,13 @@ class CliInputTest {
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--fault", "meteor@1+2"), "simulate", "--fault", "meteor@1+2",
         "consumers-down");
     assertRefused(spillway("simulate"), "simulate", "--scenario");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--seeds", "0"), "simulate", "--seeds", "0", "1..100");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--capacity-up-to", "0"), "simulate", "--capacity-up-to", "0",
+        "1..100000");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--stall-limit", "10"), "simulate", "--stall-limit", "10",
+        "at least the p99 target");
+    assertRefused(spillway("plan", "--cheapest", "--jobs-per-day", "0"), "plan", "--jobs-per-day", "0", "1..100000");
+    assertRefused(spillway("plan", "--cheapest", "--architecture", "nosuch"), "plan", "--architecture", "nosuch", "spillway");
     assertRefused(spillway("plan", "--scenario", "nosuch"), "plan", "--scenario", "nosuch", "seed-case-study");
     assertRefused(spillway("local", "up", "--nosuch"), "local up", "--nosuch");
   }

@@ -22,6 +22,8 @@ abstract class ArchitectureRun {
   final EventLoop loop;
   final TableCapacity table;
   final ArchitectureResult result;
+  /** Checked each simulated minute; stops the run once the outcome is settled (the capacity search's certain failure). */
+  SloWatch watchSlo;
   private double lastConsumed;
 
   ArchitectureRun(String name, Scenario scenario, List<JobSchedule.Planned> schedule, Instant start) {
@@ -135,7 +137,15 @@ abstract class ArchitectureRun {
       result.provisionedWcuHours += capacity * SAMPLE.toSeconds() / 3_600.0;
     }
     result.timeline.add(row(Duration.between(start, now).toMinutes(), rate, capacity));
+    if (watchSlo != null && watchSlo.settledAt(now, this)) {
+      loop.stop();
+    }
     return now.plus(SAMPLE);
+  }
+
+  /** The availability (seconds past each job's natural end) of every job available so far in the run. */
+  List<Double> availabilitySoFar() {
+    return result.availabilitySeconds;
   }
 
   /** Monthly cost at the scenario's prices: this run's usage scaled to 30 days. */

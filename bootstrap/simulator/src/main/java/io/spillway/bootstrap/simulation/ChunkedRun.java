@@ -324,6 +324,19 @@ final class ChunkedRun extends ArchitectureRun {
         watch == null ? "OK" : watch.level().name());
   }
 
+  /** Jobs mark themselves AVAILABLE in the job records during the run; {@link #finish} reads them only at the end. */
+  @Override
+  List<Double> availabilitySoFar() {
+    List<Double> seconds = new ArrayList<>();
+    for (JobId id : appendedBlocks.keySet()) {
+      Job job = jobs.find(id).orElse(null);
+      if (job != null && job.status() == JobStatus.AVAILABLE) {
+        seconds.add(Math.max(0, Duration.between(planned.get(id).naturalEnd(), job.updatedAt()).toMillis() / 1000.0));
+      }
+    }
+    return seconds;
+  }
+
   private int countAvailable() {
     int n = 0;
     for (JobId id : appendedBlocks.keySet()) {

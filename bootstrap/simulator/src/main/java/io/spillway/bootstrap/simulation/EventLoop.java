@@ -25,6 +25,7 @@ public final class EventLoop {
     return c != 0 ? c : Long.compare(a.order, b.order);
   });
   private long scheduled;
+  private boolean stopped;
 
   public EventLoop(SimClock clock) {
     this.clock = clock;
@@ -34,9 +35,14 @@ public final class EventLoop {
     queue.add(new Turn(at, scheduled++, actor));
   }
 
-  /** Runs turns before {@code end}; {@code progress} hears each turn's time (cheaply: keep it light). */
+  /** Ends {@link #runUntil} after the current turn: the run's outcome is already settled. */
+  public void stop() {
+    stopped = true;
+  }
+
+  /** Runs turns before {@code end} (or until {@link #stop}); {@code progress} hears each turn's time (cheaply: keep it light). */
   public void runUntil(Instant end, Consumer<Instant> progress) {
-    while (!queue.isEmpty() && queue.peek().at.isBefore(end)) {
+    while (!stopped && !queue.isEmpty() && queue.peek().at.isBefore(end)) {
       Turn t = queue.poll();
       clock.set(t.at);
       progress.accept(t.at);

@@ -30,8 +30,20 @@ public final class Simulation {
     this.schedule = JobSchedule.draw(scenario, START);
   }
 
-  /** The result of a run: one entry per architecture, in {@link #ARCHITECTURES} order. */
-  public record Report(Scenario scenario, int jobsScheduled, List<ArchitectureResult> architectures) {
+  /**
+   * The result of a run: one entry per architecture, in {@link #ARCHITECTURES} order, and the
+   * capacity search's findings when one was made (null otherwise).
+   */
+  public record Report(Scenario scenario, int jobsScheduled, List<ArchitectureResult> architectures, CapacitySearch.Result capacity) {
+    public Report(Scenario scenario, int jobsScheduled, List<ArchitectureResult> architectures) {
+      this(scenario, jobsScheduled, architectures, null);
+    }
+
+    /** This report with a load search's findings beside each architecture's fields. */
+    public Report withCapacity(CapacitySearch.Result found) {
+      return new Report(scenario, jobsScheduled, architectures, found);
+    }
+
     public ArchitectureResult architecture(String name) {
       return architectures.stream().filter(a -> a.name.equals(name)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no architecture " + name + " in this report"));
@@ -46,8 +58,29 @@ public final class Simulation {
       m.put("jobsScheduled", jobsScheduled);
       m.put("availabilityTargetSeconds", scenario.availabilityTargetSeconds);
       List<Object> list = new ArrayList<>();
-      for (ArchitectureResult a : architectures) list.add(a.toJson(scenario.days, scenario.availabilityTargetSeconds, START));
+      if (capacity != null) {
+        m.put("capacitySearch", capacity.methodJson());
+      }
+      for (ArchitectureResult a : architectures) {
+        Map<String, Object> fields = a.toJson(scenario.days, scenario.availabilityTargetSeconds, START);
+        list.add(capacity != null && capacity.covers(a.name) ? withCapacity(fields, capacity.architectureJson(a.name)) : fields);
+      }
       m.put("architectures", list);
+      return m;
+    }
+
+    /** The headline fields after jobsPerDay (what the architecture did beside what it sustains), the search's detail last. */
+    private static Map<String, Object> withCapacity(Map<String, Object> fields, Map<String, Object> found) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      Map<String, Object> detail = new LinkedHashMap<>(found);
+      fields.forEach((k, v) -> {
+        m.put(k, v);
+        if (k.equals("jobsPerDay")) {
+          m.put("sustainableJobsPerDay", detail.remove("sustainableJobsPerDay"));
+          m.put("sustainableJobsPerDayRange", detail.remove("sustainableJobsPerDayRange"));
+        }
+      });
+      m.put("capacitySearch", detail);
       return m;
     }
 
@@ -67,15 +100,23 @@ public final class Simulation {
   public Report run(List<String> architectures, Progress progress) {
     List<ArchitectureResult> results = new ArrayList<>();
     for (String name : architectures) {
-      ArchitectureRun run = switch (name) {
-        case "legacy-rdbms" -> new LegacyRdbmsRun(scenario, schedule, START);
-        case "item-per-event" -> new ItemPerEventRun(scenario, schedule, START);
-        case "direct-chunked" -> new ChunkedRun(false, scenario, schedule, START);
-        case "spillway" -> new ChunkedRun(true, scenario, schedule, START);
-        default -> throw new io.spillway.domain.InvalidFieldException("architecture", name, "one of " + ARCHITECTURES);
-      };
-      results.add(run.run(progress));
+      results.add(newRun(name).run(progress));
     }
     return new Report(scenario, schedule.size(), results);
+  }
+
+  ArchitectureRun newRun(String name) {
+    return switch (name) {
+      case "legacy-rdbms" -> new LegacyRdbmsRun(scenario, schedule, START);
+      case "item-per-event" -> new ItemPerEventRun(scenario, schedule, START);
+      case "direct-chunked" -> new ChunkedRun(false, scenario, schedule, START);
+      case "spillway" -> new ChunkedRun(true, scenario, schedule, START);
+      default -> throw new io.spillway.domain.InvalidFieldException("architecture", name, "one of " + ARCHITECTURES);
+    };
+  }
+
+  /** The jobs this simulation's architectures meet. */
+  List<JobSchedule.Planned> schedule() {
+    return schedule;
   }
 }
