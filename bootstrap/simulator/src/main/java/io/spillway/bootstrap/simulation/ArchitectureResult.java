@@ -32,7 +32,11 @@ public final class ArchitectureResult {
   final Map<String, Double> cost = new LinkedHashMap<>();
   final List<Map<String, Object>> alarms = new ArrayList<>();
   Instant firstLossAt;
+  /** The first alarm the forecast raised (WATCH or higher), what loss time it projected then, and the bottleneck it named. */
   Instant firstAlarmAt;
+  Instant projectedLossAtFirstAlarm;
+  String bottleneckAtFirstAlarm;
+  long levelChanges;
   final List<TimelineRow> timeline = new ArrayList<>();
 
   ArchitectureResult(String name) {
@@ -108,6 +112,32 @@ public final class ArchitectureResult {
     return (double) Duration.between(firstAlarmAt, firstLossAt).toSeconds();
   }
 
+  /**
+   * How far the first alarm's projected loss time was from the actual one, in percent of the time
+   * from that alarm to the actual loss; null without both.
+   */
+  public Double projectionErrorPercent() {
+    if (firstLossAt == null || firstAlarmAt == null || projectedLossAtFirstAlarm == null) {
+      return null;
+    }
+    double actual = Duration.between(firstAlarmAt, firstLossAt).toMillis();
+    double off = Math.abs(Duration.between(firstLossAt, projectedLossAtFirstAlarm).toMillis());
+    return actual > 0 ? 100 * off / actual : null;
+  }
+
+  public Instant projectedLossAtFirstAlarm() {
+    return projectedLossAtFirstAlarm;
+  }
+
+  public String bottleneckAtFirstAlarm() {
+    return bottleneckAtFirstAlarm;
+  }
+
+  /** How many times the forecast's held level changed over the run. */
+  public long levelChanges() {
+    return levelChanges;
+  }
+
   public Instant firstLossAt() {
     return firstLossAt;
   }
@@ -162,6 +192,15 @@ public final class ArchitectureResult {
     m.put("alarms", alarms);
     m.put("firstLossAtSeconds", firstLossAt == null ? null : Duration.between(start, firstLossAt).toSeconds());
     m.put("alarmLeadTimeSeconds", alarmLeadTimeSeconds());
+    Map<String, Object> forecast = new LinkedHashMap<>();
+    forecast.put("firstAlarmAtSeconds", firstAlarmAt == null ? null : Duration.between(start, firstAlarmAt).toSeconds());
+    forecast.put("projectedLossAtSeconds", projectedLossAtFirstAlarm == null ? null : Duration.between(start, projectedLossAtFirstAlarm).toSeconds());
+    forecast.put("firstLossAtSeconds", firstLossAt == null ? null : Duration.between(start, firstLossAt).toSeconds());
+    forecast.put("leadTimeSeconds", alarmLeadTimeSeconds());
+    forecast.put("projectionErrorPercent", projectionErrorPercent() == null ? null : round(projectionErrorPercent(), 1));
+    forecast.put("bottleneck", bottleneckAtFirstAlarm);
+    forecast.put("levelChanges", levelChanges);
+    m.put("forecast", forecast);
     return m;
   }
 
