@@ -185,6 +185,11 @@ public final class SimulateCommand implements Callable<Integer> {
     for (ArchitectureResult a : r.architectures()) {
       System.out.printf(Locale.ROOT, "%-15s %s%n", a.name, a.verdict(s));
     }
+    for (ArchitectureResult a : r.architectures()) {
+      if (a.forecastLine() != null) {
+        System.out.printf(Locale.ROOT, "%-15s forecast: %s%n", a.name, a.forecastLine());
+      }
+    }
   }
 
   private static Object orDash(Object o) {

@@ -155,6 +155,44 @@ public final class ArchitectureResult {
     return toJson(s.days, s.availabilityTargetSeconds, Simulation.START);
   }
 
+  /**
+   * One line on the retention forecast, for an architecture with a stream that alarmed or lost
+   * records (null otherwise): the first alarm, the loss it projected, the actual loss, the lead
+   * time counted from that alarm, the projection's error, the bottleneck named and the level changes.
+   */
+  public String forecastLine() {
+    if (firstAlarmAt == null && firstLossAt == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    if (firstAlarmAt == null) {
+      b.append("no alarm before the loss");
+    } else {
+      Object level = alarms.stream().filter(a -> !"LOSS".equals(a.get("level"))).findFirst().map(a -> a.get("level")).orElse("WATCH");
+      b.append(String.format(java.util.Locale.ROOT, "first alarm %s at %.1f h (bottleneck %s)", level, hours(firstAlarmAt), bottleneckAtFirstAlarm));
+      if (projectedLossAtFirstAlarm != null) {
+        b.append(String.format(java.util.Locale.ROOT, ", projecting loss at %.1f h", hours(projectedLossAtFirstAlarm)));
+      }
+    }
+    if (firstLossAt != null) {
+      b.append(String.format(java.util.Locale.ROOT, "; loss began at %.1f h", hours(firstLossAt)));
+      if (alarmLeadTimeSeconds() != null) {
+        b.append(String.format(java.util.Locale.ROOT, ": lead time %.1f h", alarmLeadTimeSeconds() / 3_600));
+      }
+      if (projectionErrorPercent() != null) {
+        b.append(String.format(java.util.Locale.ROOT, ", projection off by %.1f %%", projectionErrorPercent()));
+      }
+    } else {
+      b.append("; no loss");
+    }
+    b.append(String.format(java.util.Locale.ROOT, "; %d level change%s", levelChanges, levelChanges == 1 ? "" : "s"));
+    return b.toString();
+  }
+
+  private static double hours(Instant at) {
+    return Duration.between(Simulation.START, at).toSeconds() / 3_600.0;
+  }
+
   /** The one-line verdict against the scenario's availability target. */
   public String verdict(Scenario s) {
     return Verdict.of(this, s.availabilityTargetSeconds);
