@@ -9,7 +9,9 @@ import java.util.Optional;
  * Holds a risk level from successive projections with hysteresis, so that noise around a
  * threshold does not flap it: a level is entered when the projected time to loss falls below its
  * enter threshold and left only once the projection has stayed above the (longer) leave threshold
- * — or loss stopped — for the whole minimum dwell. Rising is immediate; falling goes to the highest
+ * — or loss stopped — for the whole minimum dwell. LOSS is held while records are being lost or
+ * loss is projected within CRITICAL's enter threshold: records expire one by one, so the oldest age
+ * dips under the retention between them. Rising is immediate; falling goes to the highest
  * lower level whose band any of the dwell's projections was inside.
  *
  * <p>Not thread-safe; one per monitored stream.
@@ -66,7 +68,8 @@ public final class RiskHold {
     boolean keeps(RiskLevel level, Optional<Duration> timeToLoss, boolean losing) {
       return switch (level) {
         case OK -> true;
-        case LOSS -> losing;
+        // while records expire the oldest age hovers just under the retention, and the next loss is projected minutes away
+        case LOSS -> losing || timeToLoss.map(t -> t.compareTo(criticalEnter) < 0).orElse(false);
         case CRITICAL -> losing || timeToLoss.map(t -> t.compareTo(criticalLeave) <= 0).orElse(false);
         case WATCH -> losing || timeToLoss.map(t -> t.compareTo(watchLeave) <= 0).orElse(false);
       };

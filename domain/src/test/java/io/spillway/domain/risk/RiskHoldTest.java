@@ -49,6 +49,12 @@ class RiskHoldTest {
     RiskHold hold = new RiskHold(RiskHold.Bands.standard());
     assertThat(hold.update(T0, hours(0), true)).isEqualTo(RiskLevel.LOSS);
     assertThat(hold.update(T0.plus(Duration.ofHours(5)), hours(0), true)).isEqualTo(RiskLevel.LOSS);
+    // between two expiring records the age dips under the retention: the next loss is minutes away
+    for (int m = 1; m <= 40; m++) hold.update(T0.plus(Duration.ofHours(5)).plusSeconds(60L * m), hours(0.3), false);
+    assertThat(hold.level()).isEqualTo(RiskLevel.LOSS);
+    for (int m = 41; m <= 71; m++) hold.update(T0.plus(Duration.ofHours(5)).plusSeconds(60L * m), Optional.empty(), false);
+    assertThat(hold.level()).as("the drain caught up").isEqualTo(RiskLevel.OK);
+    assertThat(hold.changes()).isEqualTo(2);
   }
 
   @Test

@@ -100,7 +100,13 @@ public final class ReportFiles {
     }
     if (spillway != null && spillway.projectedLossAtFirstAlarm() != null
         && !spillway.projectedLossAtFirstAlarm().isAfter(Simulation.START.plus(java.time.Duration.ofDays(400)))) {
-      mark(chart, hoursSinceStart(spillway.projectedLossAtFirstAlarm()), "loss projected at first alarm", new Color(0x80, 0x40, 0xC0));
+      org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(hoursSinceStart(spillway.projectedLossAtFirstAlarm()),
+          new Color(0x80, 0x40, 0xC0), new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      // labelled at the foot: it lands next to the actual loss when the projection is right
+      m.setLabel("loss projected at first alarm");
+      m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_LEFT);
+      m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+      chart.getXYPlot().addDomainMarker(m);
     }
     if (spillway != null && spillway.firstLossAt() != null) {
       mark(chart, hoursSinceStart(spillway.firstLossAt()), "loss begins", Color.RED);
