@@ -518,6 +518,7 @@ final class ChunkedRun extends ArchitectureRun {
     private final BacklogTrend trend;
     private final RiskHold hold = new RiskHold(RiskHold.Bands.standard());
     private final ArrayDeque<double[]> evidence = new ArrayDeque<>();
+    private boolean lossHeld;
 
     RetentionWatch(InMemoryStream stream, Duration retention, Instant start) {
       this.stream = stream;
@@ -550,7 +551,12 @@ final class ChunkedRun extends ArchitectureRun {
       // the stream trims at the retention, so the oldest age never passes it: within a sample of it, records are expiring
       RiskLevel level = hold.update(now, p.get().timeToLoss(), age.plus(ArchitectureRun.SAMPLE).compareTo(retention) >= 0);
       result.levelChanges = hold.changes();
-      if (level == before || level == RiskLevel.LOSS) {
+      if (level == before) {
+        return;
+      }
+      if (level == RiskLevel.LOSS && !lossHeld) {
+        // the first loss is listed as the stream reports it; a return to LOSS after a lower level is listed here
+        lossHeld = true;
         return;
       }
       double[] first = evidence.peekFirst();
