@@ -3,6 +3,7 @@ package io.spillway.application.service;
 import io.spillway.application.port.out.Clock;
 import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.risk.BacklogObservation;
+import io.spillway.domain.risk.BottleneckEvidence;
 import io.spillway.domain.risk.DrainLimits;
 import io.spillway.domain.risk.DrainLimits.Bottleneck;
 import io.spillway.domain.risk.RetentionRiskForecast;
@@ -48,10 +49,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the limit that binds is measured — it is the drain — so the {@link DrainLimits} handed
  * to the forecast hold d for that limit and no ceiling (+∞) for the others. The binding limit is
- * the write budget when the write units spent per second are within 10 % of
- * {@link #writeBudget}; else the shards' reads when the bytes read per second are within 10 % of
- * 2 MiB/s for each shard this monitor sees (summed over those shards: a single hot shard at its
- * ceiling beside idle ones is attributed to the consumers); else the consumers.
+ * named by {@link BottleneckEvidence} from what the window saw: the write capacity when the table
+ * throttled the consumers' puts ({@link #tableThrottles}) or the write units spent per second came
+ * within 10 % of {@link #writeBudget}; else the shards' reads when at least a tenth of the
+ * GetRecords calls were throttled ({@link #reads}) or, without read counts, when the bytes read
+ * per second are within 10 % of 2 MiB/s for each shard this monitor sees (summed over those
+ * shards: a single hot shard at its ceiling beside idle ones is attributed to the consumers); else
+ * the consumers — down, too few for the shards, or slow, with the table and the shards idle.
  *
  * <p>Hysteresis: a higher raw level is adopted at once; a lower one only after the raw level has
  * stayed below the held one for the settings' calm-down, and then the held level drops to the
@@ -80,6 +84,9 @@ public final class BacklogMonitor {
   private long records;
   private long bytes;
   private long writeUnits;
+  private long tableThrottles;
+  private long readCalls;
+  private long readThrottles;
   private double lastArrival;
   private RiskLevel held = RiskLevel.OK;
   private Instant lowerSince;
@@ -159,6 +166,26 @@ public final class BacklogMonitor {
     writeUnits += units;
   }
 
+  /** Puts the table refused for its capacity (throttled attempts), however the consumer retried them. */
+  public synchronized void tableThrottles(long throttled) {
+    if (throttled < 0) {
+      throw new InvalidFieldException("monitor.tableThrottles", throttled, ">= 0");
+    }
+    tableThrottles += throttled;
+  }
+
+  /** GetRecords calls made, and how many of them the shard's read limits throttled. */
+  public synchronized void reads(long calls, long throttled) {
+    if (calls < 0) {
+      throw new InvalidFieldException("monitor.readCalls", calls, ">= 0");
+    }
+    if (throttled < 0 || throttled > calls) {
+      throw new InvalidFieldException("monitor.readThrottles", throttled, "0.." + calls + " (the calls made)");
+    }
+    readCalls += calls;
+    readThrottles += throttled;
+  }
+
   /** Each shard's iterator age now, by shard id. */
   public synchronized Map<String, Duration> iteratorAges() {
     Instant now = clock.now();
@@ -189,7 +216,7 @@ public final class BacklogMonitor {
     synchronized (this) {
       Instant now = clock.now();
       Duration oldest = oldestAge(now);
-      record(new Sample(now, seconds(oldest), records, bytes, writeUnits));
+      record(new Sample(now, seconds(oldest), records, bytes, writeUnits, tableThrottles, readCalls, readThrottles));
       assessment = forecast(now, oldest);
       from = held;
       if (assessment.known()) {
@@ -226,7 +253,7 @@ public final class BacklogMonitor {
       arrival = drain / (1 - Math.min(growth, MAX_GROWTH_FOR_ARRIVAL));
       lastArrival = arrival;
     }
-    Bottleneck bottleneck = bottleneck((last.writeUnits() - first.writeUnits()) / span, (last.bytes() - first.bytes()) / span);
+    Bottleneck bottleneck = bottleneck(first, last, span);
     if (retention == null) {
       return new Assessment(now, false, held, held, oldest, growth, arrival, drain, Optional.empty(), Optional.empty(), 0, Optional.of(bottleneck), Recommendation.NONE);
     }
@@ -242,14 +269,18 @@ public final class BacklogMonitor {
         f.requiredDrainRate(), Optional.of(bottleneck), f.recommendation());
   }
 
-  private Bottleneck bottleneck(double unitsPerSecond, double bytesPerSecond) {
-    if (writeBudget > 0 && unitsPerSecond >= NEAR_CEILING * writeBudget) {
-      return Bottleneck.WRITE_CAPACITY;
-    }
-    if (!shards.isEmpty() && bytesPerSecond >= NEAR_CEILING * shards.size() * SHARD_READ_BYTES_PER_SECOND) {
+  private Bottleneck bottleneck(Sample first, Sample last, double span) {
+    BottleneckEvidence evidence = new BottleneckEvidence((last.writeUnits() - first.writeUnits()) / span,
+        writeBudget > 0 ? writeBudget : Double.POSITIVE_INFINITY, last.tableThrottles() - first.tableThrottles(),
+        last.readCalls() - first.readCalls(), last.readThrottles() - first.readThrottles());
+    Bottleneck named = evidence.bottleneck();
+    double bytesPerSecond = (last.bytes() - first.bytes()) / span;
+    if (named == Bottleneck.CONSUMERS && last.readCalls() == first.readCalls() && !shards.isEmpty()
+        && bytesPerSecond >= NEAR_CEILING * shards.size() * SHARD_READ_BYTES_PER_SECOND) {
+      // no read counts: reads at the shards' byte ceiling say the same
       return Bottleneck.SHARD_READS;
     }
-    return Bottleneck.CONSUMERS;
+    return named;
   }
 
   /** Up at once; down only after the raw level stayed lower for the calm-down, to the highest level seen meanwhile. */
@@ -361,7 +392,8 @@ public final class BacklogMonitor {
   }
 
   /** The backlog at one instant, with the running totals to take rates from. */
-  private record Sample(Instant at, double ageSeconds, long records, long bytes, long writeUnits) {}
+  private record Sample(Instant at, double ageSeconds, long records, long bytes, long writeUnits, long tableThrottles, long readCalls,
+      long readThrottles) {}
 
   /**
    * One assessment of the backlog. Rates are in records per second.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Percentage.withPercentage;
 
 import io.spillway.application.service.BacklogMonitor.Assessment;
+import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.risk.BacklogObservation;
 import io.spillway.domain.risk.DrainLimits.Bottleneck;
 import io.spillway.domain.risk.RetentionRiskForecast.Recommendation;
@@ -166,6 +167,44 @@ class BacklogMonitorTest {
     assertThat(a.level()).isEqualTo(RiskLevel.WATCH);
     assertThat(a.bottleneck()).contains(Bottleneck.CONSUMERS);
     assertThat(a.recommendation()).isEqualTo(Recommendation.ADD_CONSUMERS);
+  }
+
+  @Test
+  void aTableThatThrottlesNamesTheWriteCapacityEvenBelowTheBudget() {
+    BacklogMonitor monitor = monitor(BacklogMonitorSettings.defaults());
+    monitor.writeBudget(1_000);
+    var sim = BacklogSimulation.everySecond(clock, monitor, List.of(SteadyShard.of("shard-a", 100, 40, START, Duration.ofHours(20))));
+    sim.runFor(Duration.ofMinutes(3));
+    monitor.tableThrottles(12);
+
+    Assessment a = sim.runFor(Duration.ofMinutes(3));
+
+    assertThat(a.bottleneck()).contains(Bottleneck.WRITE_CAPACITY);
+    assertThat(a.recommendation()).isEqualTo(Recommendation.ADD_WRITE_CAPACITY);
+  }
+
+  @Test
+  void oftenThrottledReadsNameTheShardsAndRareOnesDoNot() {
+    BacklogMonitor monitor = monitor(BacklogMonitorSettings.defaults());
+    monitor.writeBudget(1_000);
+    var sim = BacklogSimulation.everySecond(clock, monitor, List.of(SteadyShard.of("shard-a", 100, 40, START, Duration.ofHours(20))));
+    sim.runFor(Duration.ofMinutes(3));
+    monitor.reads(600, 2);
+    assertThat(sim.runFor(Duration.ofMinutes(3)).bottleneck()).as("2 of 600 calls throttled").contains(Bottleneck.CONSUMERS);
+    monitor.reads(600, 450);
+
+    Assessment a = sim.runFor(Duration.ofMinutes(3));
+
+    assertThat(a.bottleneck()).contains(Bottleneck.SHARD_READS);
+    assertThat(a.recommendation()).isEqualTo(Recommendation.ADD_SHARDS);
+  }
+
+  @Test
+  void badThrottleCountsNameTheField() {
+    BacklogMonitor monitor = monitor(BacklogMonitorSettings.defaults());
+    assertThatThrownBy(() -> monitor.tableThrottles(-1)).isInstanceOf(InvalidFieldException.class).hasMessageContaining("monitor.tableThrottles");
+    assertThatThrownBy(() -> monitor.reads(-1, 0)).hasMessageContaining("monitor.readCalls");
+    assertThatThrownBy(() -> monitor.reads(3, 4)).hasMessageContaining("monitor.readThrottles");
   }
 
   @Test

@@ -38,6 +38,7 @@ public final class SpillwayConsumer implements AutoCloseable {
   private final ShardTracker tracker;
   private final BacklogMonitor monitor;
   private double writeUnitsSeen;
+  private long throttlesSeen;
   private final ScheduledExecutorService background;
   private final CompletableFuture<PermanentStoreException> failed = new CompletableFuture<>();
   private volatile boolean started;
@@ -109,14 +110,22 @@ public final class SpillwayConsumer implements AutoCloseable {
   public BacklogMonitor.Assessment assess() {
     try {
       monitor.writeBudget(services.governor().currentRate());
-      double spent = services.ingest().stats().writeUnits();
+      var stats = services.ingest().stats();
+      double spent = stats.writeUnits();
       long delta;
+      long throttled;
       synchronized (this) {
         delta = Math.round(spent - writeUnitsSeen);
         writeUnitsSeen += delta;
+        throttled = Math.max(0, stats.throttledAttempts() - throttlesSeen);
+        throttlesSeen += throttled;
       }
       if (delta > 0) {
         monitor.writeUnits(delta);
+      }
+      if (throttled > 0) {
+        // the table refusing puts names the write capacity, whatever the budget says
+        monitor.tableThrottles(throttled);
       }
       return monitor.assess();
     } catch (RuntimeException e) {

@@ -29,6 +29,15 @@ public record RetentionRiskForecast(
     ADD_SHARDS
   }
 
+  /** What relieves a bottleneck. */
+  public static Recommendation recommend(DrainLimits.Bottleneck bottleneck) {
+    return switch (bottleneck) {
+      case WRITE_CAPACITY -> Recommendation.ADD_WRITE_CAPACITY;
+      case CONSUMERS -> Recommendation.ADD_CONSUMERS;
+      case SHARD_READS -> Recommendation.ADD_SHARDS;
+    };
+  }
+
   /** Seconds of age added per second of time (negative when the backlog is shrinking). */
   public static double ageGrowthPerSecond(double arrivalRate, double drainRate) {
     if (drainRate <= 0) return 1.0;
@@ -51,11 +60,7 @@ public record RetentionRiskForecast(
     }
     RiskLevel level = policy.assess(obs, timeToLoss);
     double required = requiredDrainRate(obs.arrivalRate(), leftSeconds, safeHorizon);
-    Recommendation rec = level == RiskLevel.OK ? Recommendation.NONE : switch (obs.drain().bottleneck()) {
-      case WRITE_CAPACITY -> Recommendation.ADD_WRITE_CAPACITY;
-      case CONSUMERS -> Recommendation.ADD_CONSUMERS;
-      case SHARD_READS -> Recommendation.ADD_SHARDS;
-    };
+    Recommendation rec = level == RiskLevel.OK ? Recommendation.NONE : recommend(obs.drain().bottleneck());
     return new RetentionRiskForecast(level, timeToLoss, timeToLoss.map(obs.observedAt()::plus), growth, required, rec);
   }
 

@@ -47,7 +47,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--fault", paramLabel = "TYPE@HOUR+MINUTES[:VALUE]",
       description = {"add a fault, e.g. consumers-down@12+90, throttling-storm@10+30:0.9, put-latency@9+60:2000,",
-          "capacity-cut@11+120:200 (VALUE: fraction refused, milliseconds added, write units left)"})
+          "capacity-cut@11+120:200, shard-readers@9+600:5",
+          "(VALUE: fraction refused, milliseconds added, write units left, other applications reading every shard)"})
   List<String> faults = List.of();
 
   @Option(names = "--architecture", paramLabel = "NAME", description = "run only these (default: all four)")
@@ -213,6 +214,12 @@ public final class SimulateCommand implements Callable<Integer> {
         case "throttling-storm" -> f.fraction = v;
         case "put-latency" -> f.milliseconds = v;
         case "capacity-cut" -> f.writeUnits = v;
+        case "shard-readers" -> {
+          if (v != Math.rint(v)) {
+            throw Options.refuse(spec, "--fault", text, "a whole number of other readers for shard-readers, e.g. shard-readers@9+600:5");
+          }
+          f.readers = (int) Math.min(Integer.MAX_VALUE, v);
+        }
         default -> throw Options.refuse(spec, "--fault", text, "no VALUE for " + f.type);
       }
     }
@@ -234,6 +241,11 @@ public final class SimulateCommand implements Callable<Integer> {
     System.out.println();
     for (ArchitectureResult a : r.architectures()) {
       System.out.printf(Locale.ROOT, "%-15s %s%n", a.name, a.verdict(s));
+    }
+    for (ArchitectureResult a : r.architectures()) {
+      if (a.forecastLine() != null) {
+        System.out.printf(Locale.ROOT, "%-15s forecast: %s%n", a.name, a.forecastLine());
+      }
     }
     if (r.capacity() != null) {
       System.out.println();

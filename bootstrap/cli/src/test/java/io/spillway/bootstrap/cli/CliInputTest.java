@@ -203,6 +203,10 @@ class CliInputTest {
         "--fault", "consumers-down@900+30", "atHour");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--fault", "meteor@1+2"), "simulate", "--fault", "meteor@1+2",
         "consumers-down");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--fault", "shard-readers@9+60:2.5"), "simulate", "--fault",
+        "shard-readers@9+60:2.5", "whole number");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--fault", "shard-readers@9+60:500"), "simulate", "--fault",
+        "shard-readers@9+60:500", "readers");
     assertRefused(spillway("simulate"), "simulate", "--scenario");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--seeds", "0"), "simulate", "--seeds", "0", "1..100");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--capacity-up-to", "0"), "simulate", "--capacity-up-to", "0",

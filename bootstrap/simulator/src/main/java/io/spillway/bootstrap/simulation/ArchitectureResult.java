@@ -32,7 +32,11 @@ public final class ArchitectureResult {
   final Map<String, Double> cost = new LinkedHashMap<>();
   final List<Map<String, Object>> alarms = new ArrayList<>();
   Instant firstLossAt;
+  /** The first alarm the forecast raised (WATCH or higher), what loss time it projected then, and the bottleneck it named. */
   Instant firstAlarmAt;
+  Instant projectedLossAtFirstAlarm;
+  String bottleneckAtFirstAlarm;
+  long levelChanges;
   final List<TimelineRow> timeline = new ArrayList<>();
 
   ArchitectureResult(String name) {
@@ -108,6 +112,32 @@ public final class ArchitectureResult {
     return (double) Duration.between(firstAlarmAt, firstLossAt).toSeconds();
   }
 
+  /**
+   * How far the first alarm's projected loss time was from the actual one, in percent of the time
+   * from that alarm to the actual loss; null without both.
+   */
+  public Double projectionErrorPercent() {
+    if (firstLossAt == null || firstAlarmAt == null || projectedLossAtFirstAlarm == null) {
+      return null;
+    }
+    double actual = Duration.between(firstAlarmAt, firstLossAt).toMillis();
+    double off = Math.abs(Duration.between(firstLossAt, projectedLossAtFirstAlarm).toMillis());
+    return actual > 0 ? 100 * off / actual : null;
+  }
+
+  public Instant projectedLossAtFirstAlarm() {
+    return projectedLossAtFirstAlarm;
+  }
+
+  public String bottleneckAtFirstAlarm() {
+    return bottleneckAtFirstAlarm;
+  }
+
+  /** How many times the forecast's held level changed over the run. */
+  public long levelChanges() {
+    return levelChanges;
+  }
+
   public Instant firstLossAt() {
     return firstLossAt;
   }
@@ -123,6 +153,44 @@ public final class ArchitectureResult {
   /** The JSON fields for a run of the scenario. */
   public Map<String, Object> toJsonView(Scenario s) {
     return toJson(s.days, s.availabilityTargetSeconds, Simulation.START);
+  }
+
+  /**
+   * One line on the retention forecast, for an architecture with a stream that alarmed or lost
+   * records (null otherwise): the first alarm, the loss it projected, the actual loss, the lead
+   * time counted from that alarm, the projection's error, the bottleneck named and the level changes.
+   */
+  public String forecastLine() {
+    if (firstAlarmAt == null && firstLossAt == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    if (firstAlarmAt == null) {
+      b.append("no alarm before the loss");
+    } else {
+      Object level = alarms.stream().filter(a -> !"LOSS".equals(a.get("level"))).findFirst().map(a -> a.get("level")).orElse("WATCH");
+      b.append(String.format(java.util.Locale.ROOT, "first alarm %s at %.1f h (bottleneck %s)", level, hours(firstAlarmAt), bottleneckAtFirstAlarm));
+      if (projectedLossAtFirstAlarm != null) {
+        b.append(String.format(java.util.Locale.ROOT, ", projecting loss at %.1f h", hours(projectedLossAtFirstAlarm)));
+      }
+    }
+    if (firstLossAt != null) {
+      b.append(String.format(java.util.Locale.ROOT, "; loss began at %.1f h", hours(firstLossAt)));
+      if (alarmLeadTimeSeconds() != null) {
+        b.append(String.format(java.util.Locale.ROOT, ": lead time %.1f h", alarmLeadTimeSeconds() / 3_600));
+      }
+      if (projectionErrorPercent() != null) {
+        b.append(String.format(java.util.Locale.ROOT, ", projection off by %.1f %%", projectionErrorPercent()));
+      }
+    } else {
+      b.append("; no loss");
+    }
+    b.append(String.format(java.util.Locale.ROOT, "; %d level change%s", levelChanges, levelChanges == 1 ? "" : "s"));
+    return b.toString();
+  }
+
+  private static double hours(Instant at) {
+    return Duration.between(Simulation.START, at).toSeconds() / 3_600.0;
   }
 
   /** The one-line verdict against the scenario's availability target. */
@@ -162,6 +230,15 @@ public final class ArchitectureResult {
     m.put("alarms", alarms);
     m.put("firstLossAtSeconds", firstLossAt == null ? null : Duration.between(start, firstLossAt).toSeconds());
     m.put("alarmLeadTimeSeconds", alarmLeadTimeSeconds());
+    Map<String, Object> forecast = new LinkedHashMap<>();
+    forecast.put("firstAlarmAtSeconds", firstAlarmAt == null ? null : Duration.between(start, firstAlarmAt).toSeconds());
+    forecast.put("projectedLossAtSeconds", projectedLossAtFirstAlarm == null ? null : Duration.between(start, projectedLossAtFirstAlarm).toSeconds());
+    forecast.put("firstLossAtSeconds", firstLossAt == null ? null : Duration.between(start, firstLossAt).toSeconds());
+    forecast.put("leadTimeSeconds", alarmLeadTimeSeconds());
+    forecast.put("projectionErrorPercent", projectionErrorPercent() == null ? null : round(projectionErrorPercent(), 1));
+    forecast.put("bottleneck", bottleneckAtFirstAlarm);
+    forecast.put("levelChanges", levelChanges);
+    m.put("forecast", forecast);
     return m;
   }
 

@@ -30,10 +30,10 @@ import io.spillway.domain.event.Event;
 import io.spillway.domain.job.Job;
 import io.spillway.domain.job.JobId;
 import io.spillway.domain.job.JobStatus;
-import io.spillway.domain.risk.BacklogObservation;
-import io.spillway.domain.risk.DrainLimits;
+import io.spillway.domain.risk.BacklogTrend;
+import io.spillway.domain.risk.BottleneckEvidence;
 import io.spillway.domain.risk.RetentionRiskForecast;
-import io.spillway.domain.risk.RetentionRiskPolicies;
+import io.spillway.domain.risk.RiskHold;
 import io.spillway.domain.risk.RiskLevel;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +73,10 @@ final class ChunkedRun extends ArchitectureRun {
   private final Set<ChunkId> lostChunks = new HashSet<>();
   private final Map<Integer, byte[]> payloads = new HashMap<>();
   private boolean consumersDown;
+  /** The consumers' GetRecords calls, for the forecast's bottleneck evidence. */
+  private long readCalls;
+  /** While a shard-readers fault lasts, the other applications' read positions, per shard. */
+  private Map<String, long[]> otherReaders;
   private Duration putLatency = Duration.ZERO;
   private final RetentionWatch watch;
 
@@ -163,25 +167,20 @@ final class ChunkedRun extends ArchitectureRun {
           if (consumersDown) {
             return now.plus(TICK);
           }
+          readCalls++;
           int delivered = worker.pollShard(shard);
           return delivered > 0 ? clock.now() : now.plus(IDLE_BETWEEN_READS);
         });
       }
       loop.schedule(start.plus(SAMPLE), now -> {
-        watch.observe(now, drainLimits(), result);
+        double budget = 0;
+        for (WriteRateGovernor g : governors) budget += g.budget();
+        long throttledReads = 0;
+        for (InMemoryStreamConsumer w : workers) throttledReads += w.throttledReads();
+        watch.observe(now, table.consumed(), Math.min(budget, table.writeUnitsPerSecond(now)), table.throttled(), readCalls, throttledReads, result);
         return now.plus(SAMPLE);
       });
     }
-  }
-
-  private DrainLimits drainLimits() {
-    double shardReads = stream.limits().shards() * (double) stream.limits().readBytesPerSecond();
-    double budget = 0;
-    for (WriteRateGovernor g : governors) budget += g.budget();
-    // a write unit carries 1 KB; the table and the consumers' budget both cap the drain
-    double writes = Math.min(budget, table.writeUnitsPerSecond()) * 1024;
-    double consumers = consumersDown ? 0 : Double.MAX_VALUE;
-    return new DrainLimits(shardReads, consumers, writes);
   }
 
   @Override
@@ -193,6 +192,33 @@ final class ChunkedRun extends ArchitectureRun {
       workers.forEach(InMemoryStreamConsumer::crash);
     } else if (f.type.equals("put-latency")) {
       putLatency = Duration.ofMillis(Math.round(f.milliseconds));
+    } else if (f.type.equals("shard-readers") && viaStream && otherReaders == null) {
+      startOtherReaders(f.readers);
+    }
+  }
+
+  /**
+   * Other applications reading every shard without enhanced fan-out: each polls each shard once a
+   * second, at the second's start, from the tip. They share the shard's 5 GetRecords calls and
+   * 2 MB a second with Spillway's consumers, which then find their calls throttled.
+   */
+  private void startOtherReaders(int readers) {
+    otherReaders = new HashMap<>();
+    for (String shard : stream.shardIds()) {
+      long[] positions = new long[readers];
+      java.util.Arrays.fill(positions, stream.tip(shard));
+      otherReaders.put(shard, positions);
+      Instant first = Instant.ofEpochSecond(clock.now().getEpochSecond() + 1);
+      loop.schedule(first, now -> {
+        if (otherReaders == null) {
+          return null;
+        }
+        for (int r = 0; r < positions.length; r++) {
+          InMemoryStream.ReadResult read = stream.read(shard, positions[r], 10_000);
+          positions[r] = read.nextPosition();
+        }
+        return now.plus(TICK);
+      });
     }
   }
 
@@ -203,6 +229,8 @@ final class ChunkedRun extends ArchitectureRun {
       consumersDown = false;
     } else if (f.type.equals("put-latency")) {
       putLatency = Duration.ZERO;
+    } else if (f.type.equals("shard-readers")) {
+      otherReaders = null;
     }
   }
 
@@ -498,49 +526,86 @@ final class ChunkedRun extends ArchitectureRun {
     }
   }
 
-  /** The live retention forecast, from what an operator sees each minute: iterator age, incoming and drained bytes. */
+  /**
+   * The live retention forecast, from what an operator sees each minute: the oldest unconsumed
+   * record's age, the bytes arrived (IncomingBytes) and drained (checkpointed), and — to name the
+   * bottleneck — the table's throttles and write units spent against its ceiling, and the
+   * consumers' GetRecords calls and their throttles. A {@link BacklogTrend} over the last hour
+   * projects the loss time; a {@link RiskHold} holds the level with hysteresis.
+   */
   static final class RetentionWatch {
-    private static final int WINDOW_MINUTES = 5;
+    static final Duration WINDOW = Duration.ofHours(1);
     private final InMemoryStream stream;
     private final Duration retention;
     private final Instant start;
-    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
-    private RiskLevel level = RiskLevel.OK;
+    private final BacklogTrend trend;
+    private final RiskHold hold = new RiskHold(RiskHold.Bands.standard());
+    private final ArrayDeque<double[]> evidence = new ArrayDeque<>();
+    private boolean lossHeld;
 
     RetentionWatch(InMemoryStream stream, Duration retention, Instant start) {
       this.stream = stream;
       this.retention = retention;
       this.start = start;
+      this.trend = new BacklogTrend(retention, WINDOW);
     }
 
     RiskLevel level() {
-      return level;
+      return hold.level();
     }
 
-    void observe(Instant now, DrainLimits limits, ArchitectureResult result) {
-      samples.addLast(new long[] {now.getEpochSecond(), stream.acceptedBytes(), stream.checkpointedBytes()});
-      if (samples.size() > WINDOW_MINUTES + 1) samples.pollFirst();
-      long[] first = samples.peekFirst();
-      long[] lastSample = samples.peekLast();
-      double seconds = Math.max(1, lastSample[0] - first[0]);
-      double arrival = (lastSample[1] - first[1]) / seconds;
-      double drained = (lastSample[2] - first[2]) / seconds;
+    /**
+     * One minute's look.
+     *
+     * @param writeCeiling the write units a second the consumers could spend: the table's capacity
+     *     or their budget, the lower
+     */
+    void observe(Instant now, double writeUnitsSpent, double writeCeiling, long tableThrottles, long readCalls, long readThrottles,
+        ArchitectureResult result) {
       Duration age = stream.oldestUncheckpointedAge();
-      // with a backlog, what drained is what the pipeline manages; without one, it kept up
-      double consumers = age.compareTo(Duration.ofMinutes(1)) > 0 ? Math.min(limits.consumerRate(), drained) : limits.consumerRate();
-      DrainLimits seen = new DrainLimits(limits.shardReadRate(), consumers, limits.writeBudgetRate());
-      RetentionRiskForecast f = RetentionRiskForecast.forecast(new BacklogObservation(now, retention, age, arrival, seen),
-          RetentionRiskPolicies.standard(), Duration.ofHours(6));
-      if (f.level().compareTo(level) > 0 && f.level() != RiskLevel.LOSS) {
-        Map<String, Object> alarm = new LinkedHashMap<>();
-        alarm.put("level", f.level().name());
-        alarm.put("atSeconds", Duration.between(start, now).toSeconds());
-        alarm.put("recommendation", f.recommendation().name());
-        alarm.put("projectedLossInSeconds", f.timeToLoss().map(Duration::toSeconds).orElse(null));
-        result.alarms.add(alarm);
-        if (result.firstAlarmAt == null) result.firstAlarmAt = now;
+      trend.observe(new BacklogTrend.Sample(now, age, stream.acceptedBytes(), stream.checkpointedBytes()));
+      evidence.addLast(new double[] {now.getEpochSecond(), writeUnitsSpent, tableThrottles, readCalls, readThrottles});
+      while (evidence.size() > 2 && evidence.peekFirst()[0] < now.minus(WINDOW).getEpochSecond()) evidence.pollFirst();
+      Optional<BacklogTrend.Projection> p = trend.project();
+      if (p.isEmpty()) {
+        return;
       }
-      level = f.level();
+      RiskLevel before = hold.level();
+      // the stream trims at the retention, so the oldest age never passes it: within a sample of it, records are expiring
+      RiskLevel level = hold.update(now, p.get().timeToLoss(), age.plus(ArchitectureRun.SAMPLE).compareTo(retention) >= 0);
+      result.levelChanges = hold.changes();
+      if (level == before) {
+        return;
+      }
+      if (level == RiskLevel.LOSS && !lossHeld) {
+        // the first loss is listed as the stream reports it; a return to LOSS after a lower level is listed here
+        lossHeld = true;
+        return;
+      }
+      double[] first = evidence.peekFirst();
+      double[] last = evidence.peekLast();
+      double span = Math.max(1, last[0] - first[0]);
+      BottleneckEvidence seen = new BottleneckEvidence(Math.max(0, (last[1] - first[1]) / span), writeCeiling,
+          (long) (last[2] - first[2]), (long) (last[3] - first[3]), (long) (last[4] - first[4]));
+      Map<String, Object> alarm = new LinkedHashMap<>();
+      alarm.put("level", level.name());
+      alarm.put("from", before.name());
+      alarm.put("atSeconds", Duration.between(start, now).toSeconds());
+      alarm.put("bottleneck", seen.bottleneck().name());
+      alarm.put("recommendation", level == RiskLevel.OK ? "NONE" : RetentionRiskForecast.recommend(seen.bottleneck()).name());
+      Long lossAt = p.get().lossAt().map(l -> Duration.between(start, l).toSeconds()).orElse(null);
+      alarm.put("projectedLossAtSeconds", lossAt);
+      alarm.put("projectedLossInSeconds", p.get().timeToLoss().map(Duration::toSeconds).orElse(null));
+      alarm.put("oldestAgeSeconds", age.toSeconds());
+      alarm.put("ageSlope", ArchitectureResult.round(p.get().ageSlope(), 3));
+      alarm.put("arrivalBytesPerSecond", ArchitectureResult.round(p.get().arrivalRate(), 1));
+      alarm.put("drainBytesPerSecond", ArchitectureResult.round(p.get().drainRate(), 1));
+      result.alarms.add(alarm);
+      if (result.firstAlarmAt == null && level.compareTo(RiskLevel.OK) > 0) {
+        result.firstAlarmAt = now;
+        result.projectedLossAtFirstAlarm = p.get().lossAt().orElse(null);
+        result.bottleneckAtFirstAlarm = seen.bottleneck().name();
+      }
     }
   }
 }

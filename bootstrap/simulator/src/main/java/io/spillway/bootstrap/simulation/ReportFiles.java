@@ -98,6 +98,16 @@ public final class ReportFiles {
     if (spillway != null && spillway.firstAlarmAt() != null) {
       mark(chart, hoursSinceStart(spillway.firstAlarmAt()), "first alarm", new Color(0xE0, 0x8A, 0x00));
     }
+    if (spillway != null && spillway.projectedLossAtFirstAlarm() != null
+        && !spillway.projectedLossAtFirstAlarm().isAfter(Simulation.START.plus(java.time.Duration.ofDays(400)))) {
+      org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(hoursSinceStart(spillway.projectedLossAtFirstAlarm()),
+          new Color(0x80, 0x40, 0xC0), new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      // labelled at the foot: it lands next to the actual loss when the projection is right
+      m.setLabel("loss projected at first alarm");
+      m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_LEFT);
+      m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_RIGHT);
+      chart.getXYPlot().addDomainMarker(m);
+    }
     if (spillway != null && spillway.firstLossAt() != null) {
       mark(chart, hoursSinceStart(spillway.firstLossAt()), "loss begins", Color.RED);
     }
@@ -251,6 +261,7 @@ public final class ReportFiles {
       b.append("<li><b>").append(esc(a.name)).append("</b>: ").append(esc(a.verdict(s))).append("</li>\n");
     }
     b.append("</ul>\n");
+    forecast(b, report);
     b.append("<h2>Summary</h2>\n");
     table(b, report, new String[][] {
         {"jobsPerDay", "jobs completed per day (jobs/day)"},
@@ -263,7 +274,7 @@ public final class ReportFiles {
         {"maxProducerBufferBytes", "peak producer buffer, one host (bytes)"},
         {"producerBufferBoundBytes", "producer buffer bound per host (bytes)"},
         {"cost", "cost ($/month)"},
-        {"alarmLeadTimeSeconds", "alarm lead time before loss (s)"}});
+        {"alarmLeadTimeSeconds", "lead time, first projected alarm to loss (s)"}});
     b.append("<p>Cost is per month at the scenario's price table (illustrative defaults, not current AWS prices).</p>\n");
     b.append("<h2>Stalled and unfinished jobs</h2>\n");
     table(b, report, new String[][] {
@@ -287,6 +298,39 @@ public final class ReportFiles {
     b.append("<p>Data: <a href=\"timeline.csv\">timeline.csv</a> (per architecture and minute; units in the column names), <a href=\"summary.json\">summary.json</a>.</p>\n");
     b.append("</body></html>\n");
     return b.toString();
+  }
+
+  /** The retention forecast of each architecture with a stream: its first alarm against the actual loss, then every change of level. */
+  private static void forecast(StringBuilder b, Simulation.Report report) {
+    List<ArchitectureResult> watched = report.architectures().stream().filter(a -> a.forecastLine() != null).toList();
+    if (watched.isEmpty()) {
+      return;
+    }
+    b.append("<h2>Retention forecast</h2>\n<p>The lead time counts from the forecast's first alarm (WATCH: loss projected within 12 h; "
+        + "CRITICAL: within 6 h) to the first record lost; the error is how far the loss time projected at that alarm was from the actual, "
+        + "in percent of the time between them.</p>\n<ul>\n");
+    for (ArchitectureResult a : watched) {
+      b.append("<li><b>").append(esc(a.name)).append("</b>: ").append(esc(a.forecastLine())).append("</li>\n");
+    }
+    b.append("</ul>\n<table><tr><th>architecture</th><th>at (h)</th><th>level</th><th>from</th><th>bottleneck</th><th>recommendation</th>"
+        + "<th>projected loss at (h)</th><th>oldest age (h)</th><th>age slope (s/s)</th></tr>\n");
+    for (ArchitectureResult a : watched) {
+      for (Map<String, Object> alarm : a.alarms) {
+        b.append("<tr><td>").append(esc(a.name)).append("</td>");
+        b.append("<td>").append(hoursOf(alarm.get("atSeconds"))).append("</td>");
+        for (String k : new String[] {"level", "from", "bottleneck", "recommendation"}) {
+          b.append("<td>").append(alarm.get(k) == null ? "–" : esc(String.valueOf(alarm.get(k)))).append("</td>");
+        }
+        b.append("<td>").append(hoursOf(alarm.get("projectedLossAtSeconds"))).append("</td>");
+        b.append("<td>").append(hoursOf(alarm.get("oldestAgeSeconds"))).append("</td>");
+        b.append("<td>").append(alarm.get("ageSlope") == null ? "–" : alarm.get("ageSlope")).append("</td></tr>\n");
+      }
+    }
+    b.append("</table>\n");
+  }
+
+  private static String hoursOf(Object seconds) {
+    return seconds == null ? "–" : String.format(Locale.ROOT, "%.2f", ((Number) seconds).doubleValue() / 3_600);
   }
 
   private static void table(StringBuilder b, Simulation.Report report, String[][] columns) {

@@ -148,7 +148,9 @@ public final class Scenario {
   /**
    * A fault from {@code atHour} for {@code minutes}: {@code consumers-down}, {@code throttling-storm}
    * ({@code fraction} of table requests refused), {@code put-latency} ({@code milliseconds} added
-   * to every PutRecords), {@code capacity-cut} (the table capped at {@code writeUnits}).
+   * to every PutRecords), {@code capacity-cut} (the table capped at {@code writeUnits}),
+   * {@code shard-readers} ({@code readers} other applications polling every shard once a second
+   * without enhanced fan-out, sharing its 5 GetRecords calls and 2 MB a second).
    */
   public static final class Fault {
     public String type;
@@ -157,6 +159,7 @@ public final class Scenario {
     public double fraction = 0.9;
     public double milliseconds = 2_000;
     public double writeUnits = 100;
+    public int readers = 5;
 
     public Fault() {}
 
@@ -189,7 +192,7 @@ public final class Scenario {
     public double rdbmsInstanceMonth = 650;
   }
 
-  public static final List<String> FAULT_TYPES = List.of("consumers-down", "throttling-storm", "put-latency", "capacity-cut");
+  public static final List<String> FAULT_TYPES = List.of("consumers-down", "throttling-storm", "put-latency", "capacity-cut", "shard-readers");
 
   /** Checks every field; throws {@link InvalidFieldException} naming the first one out of range. */
   public Scenario validate() {
@@ -270,6 +273,7 @@ public final class Scenario {
       range(p + "fraction", f.fraction, 0, 1);
       range(p + "milliseconds", f.milliseconds, 0, 60_000);
       range(p + "writeUnits", f.writeUnits, 1, 10_000_000);
+      range(p + "readers", f.readers, 1, 100);
     }
     return this;
   }

@@ -13,7 +13,7 @@ class ConservationProperties {
   @Property(tries = 12)
   void eventsAreConserved(@ForAll @LongRange(min = 1, max = 1_000_000) long seed, @ForAll @IntRange(min = 50, max = 900) int jobsPerDay,
       @ForAll @IntRange(min = 1, max = 4) int shards, @ForAll @IntRange(min = 5, max = 2_000) int writeUnits,
-      @ForAll @IntRange(min = 0, max = 4) int fault, @ForAll @IntRange(min = 1, max = 5_000) int rowsPerTransaction) {
+      @ForAll @IntRange(min = 0, max = 5) int fault, @ForAll @IntRange(min = 1, max = 5_000) int rowsPerTransaction) {
     Scenario s = Scenarios.small(seed, jobsPerDay, shards, writeUnits);
     // the legacy primary as tight as the table, so open transactions are left in flight at the end
     s.legacy.writeRowsPerSecond = writeUnits;
@@ -23,6 +23,7 @@ class ConservationProperties {
       case 2 -> s.faults.add(new Scenario.Fault("throttling-storm", 0.5, 60));
       case 3 -> s.faults.add(new Scenario.Fault("put-latency", 1, 30));
       case 4 -> s.faults.add(new Scenario.Fault("capacity-cut", 1, 90));
+      case 5 -> s.faults.add(new Scenario.Fault("shard-readers", 0.5, 60));
       default -> { }
     }
 
