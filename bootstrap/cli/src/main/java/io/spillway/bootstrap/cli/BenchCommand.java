@@ -274,9 +274,11 @@ public final class BenchCommand implements Callable<Integer> {
     return r.readBackEqual() && r.verifiedAgainstManifest() ? 0 : 1;
   }
 
+  /** A phase's heap figures; null when no collection ran during it (a phase of a few milliseconds). */
   private static void heap(Map<String, Object> out, String phase, ScaleRun.HeapPeak peak) {
-    out.put(phase + "PeakHeapBeyondStoredBytes", peak.peakBeyondStoredBytes());
-    out.put(phase + "PeakHeapAfterGcBytes", peak.peakHeapAfterGcBytes());
+    boolean seen = peak.collections() > 0;
+    out.put(phase + "PeakHeapBeyondStoredBytes", seen ? peak.peakBeyondStoredBytes() : null);
+    out.put(phase + "PeakHeapAfterGcBytes", seen ? peak.peakHeapAfterGcBytes() : null);
     out.put(phase + "Collections", peak.collections());
   }
 

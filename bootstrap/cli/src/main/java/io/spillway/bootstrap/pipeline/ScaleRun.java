@@ -154,7 +154,7 @@ public final class ScaleRun {
           heap.lastAfterGc() >> 20));
     }, progressEvery.toMillis(), progressEvery.toMillis(), TimeUnit.MILLISECONDS);
 
-    try (HeapWatch watching = heap.start()) {
+    try (HeapWatch started = heap.start()) {
       Thread consumerThread = consumerThread(consumer, clock);
       AtomicReference<Throwable> consumerFailure = new AtomicReference<>();
       consumerThread.setUncaughtExceptionHandler((t, e) -> consumerFailure.set(e));
