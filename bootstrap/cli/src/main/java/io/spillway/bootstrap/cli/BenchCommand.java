@@ -7,6 +7,7 @@ import io.spillway.bootstrap.SpillwayConfig;
 import io.spillway.bootstrap.SystemClock;
 import io.spillway.bootstrap.workload.AnalyticsEvents;
 import io.spillway.bootstrap.pipeline.PipelineRun;
+import io.spillway.bootstrap.pipeline.ScaleRun;
 import io.spillway.bootstrap.pipeline.PipelineRun.Expected;
 import io.spillway.bootstrap.pipeline.PipelineRun.JobSpec;
 import io.spillway.bootstrap.wiring.InMemorySpillway;
@@ -67,6 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object")
   boolean json;
 
+  @Option(names = "--scale",
+      description = "a scale run instead: --events (default 100000000) streamed as one job of --threads partitions, persisted and read back once, never held in memory")
+  boolean scale;
+
   @Option(names = "--backend", defaultValue = "memory",
       description = "memory (limits lifted, against the compress-only limit) | local (SDK + KCL on the stand-ins, against BatchWriteItem item-per-event)")
   Backend backend;
@@ -83,6 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Options.atLeast(spec, "--jobs", jobs, 1);
     Options.atLeast(spec, "--threads", threads, 1);
+    if (scale) {
+      return benchScale();
+    }
     if (backend == Backend.local) {
       return benchLocal();
     }
@@ -200,6 +208,78 @@ public final class BenchCommand implements Callable<Integer> {
       out.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v instanceof long[] a ? Arrays.toString(a) : v));
     }
     return 0;
+  }
+
+  /** What the scale run keeps per event: the table's copy of its compressed chunk (38.7 B measured), the stream's is released. */
+  static final long SCALE_STORED_BYTES_PER_EVENT = 40;
+  /** The scale run's room to work in beside the stored chunks: its goal for the produce phase. */
+  static final long SCALE_WORKING_SET_BYTES = 1024L * 1024 * 1024;
+
+  /**
+   * The scale run: one job of {@code --events} events in {@code --threads} partitions, generated on
+   * the fly, persisted, read back and compared by digest; events/s and the heap beyond the stored
+   * chunks per phase. Exit 1 when what is read back is not what was produced.
+   */
+  private Integer benchScale() throws Exception {
+    var parsed = spec.commandLine().getParseResult();
+    for (String option : List.of("--jobs", "--rounds", "--backend", "--retrieval")) {
+      if (parsed.hasMatchedOption(option)) {
+        throw new Options.Refused(spec, option + ": not with --scale, which runs one job of --threads partitions once, in memory");
+      }
+    }
+    long n = events == null ? 100_000_000L : events;
+    Options.atLeast(spec, "--events", n, threads);
+    HeapBudget.require(spec, "--scale --events " + n, n, SCALE_STORED_BYTES_PER_EVENT, 1,
+        SCALE_STORED_BYTES_PER_EVENT + " B per event stored in the table, the stream's copy released once consumed",
+        Runtime.getRuntime().maxMemory(), SCALE_WORKING_SET_BYTES);
+    java.io.PrintWriter err = spec.commandLine().getErr();
+    ScaleRun.Report r = ScaleRun.run(new ScaleRun.Settings(n, threads, 10_000, 7, Duration.ofHours(2)), Duration.ofSeconds(5),
+        line -> {
+          err.println(line);
+          err.flush();
+        });
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("events", r.events());
+    out.put("partitions", r.partitions());
+    out.put("producerThreads", threads);
+    out.put("cores", Runtime.getRuntime().availableProcessors());
+    out.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+    out.put("jsonBytesProduced", r.jsonBytes());
+    out.put("chunks", r.chunks());
+    out.put("storedChunkBytes", r.storedBytes());
+    out.put("storedBytesPerEvent", Json.num((double) r.storedBytes() / r.events(), 1));
+    out.put("produceEventsPerSecond", Math.round(r.events() / (Math.max(1, r.produceMillis()) / 1e3)));
+    out.put("persistEventsPerSecond", Math.round(r.events() / (Math.max(1, r.persistMillis()) / 1e3)));
+    out.put("readEventsPerSecond", Math.round(r.events() / (Math.max(1, r.readMillis()) / 1e3)));
+    out.put("produceSeconds", Json.num(r.produceMillis() / 1e3, 1));
+    out.put("persistSeconds", Json.num(r.persistMillis() / 1e3, 1));
+    out.put("readSeconds", Json.num(r.readMillis() / 1e3, 1));
+    out.put("wallSeconds", Json.num(r.wallMillis() / 1e3, 1));
+    out.put("maxBacklogBytes", r.maxBacklogBytes());
+    out.put("heapMeasure", "heap in use after each collection (an upper bound of the live set) minus the stored chunk bytes at that moment");
+    heap(out, "produce", r.produce());
+    heap(out, "persist", r.persist());
+    heap(out, "read", r.read());
+    out.put("eventsReadBack", r.eventsReadBack());
+    out.put("producedDigest", Long.toHexString(r.producedDigest()));
+    out.put("readDigest", Long.toHexString(r.readDigest()));
+    out.put("verifiedAgainstManifest", r.verifiedAgainstManifest());
+    out.put("readBackEqual", r.readBackEqual());
+    if (json) {
+      System.out.println(Json.of(out));
+    } else {
+      System.out.println("Spillway scale run (in-memory, limits lifted; one job of " + r.partitions() + " partitions, produced, persisted, read back once)");
+      out.forEach((k, v) -> System.out.printf("  %-34s %s%n", k, v));
+    }
+    return r.readBackEqual() && r.verifiedAgainstManifest() ? 0 : 1;
+  }
+
+  /** A phase's heap figures; null when no collection ran during it (a phase of a few milliseconds). */
+  private static void heap(Map<String, Object> out, String phase, ScaleRun.HeapPeak peak) {
+    boolean seen = peak.collections() > 0;
+    out.put(phase + "PeakHeapBeyondStoredBytes", seen ? peak.peakBeyondStoredBytes() : null);
+    out.put(phase + "PeakHeapAfterGcBytes", seen ? peak.peakHeapAfterGcBytes() : null);
+    out.put(phase + "Collections", peak.collections());
   }
 
   /** Local bench: modest volumes, the stand-ins are slow (default 200,000 events unless --events is given). */

@@ -41,18 +41,24 @@ final class HeapBudget {
   }
 
   static void require(CommandSpec spec, String options, double events, long bytesPerEvent, double jobs, String basis, long maxHeap) {
-    double needed = events * bytesPerEvent + jobs * BYTES_PER_JOB + WORKING_SET_BYTES;
+    require(spec, options, events, bytesPerEvent, jobs, basis, maxHeap, WORKING_SET_BYTES);
+  }
+
+  /** As {@link #require(CommandSpec, String, double, long, double, String)}, for a run that needs more (or less) room to work in. */
+  static void require(CommandSpec spec, String options, double events, long bytesPerEvent, double jobs, String basis, long maxHeap,
+      long workingSetBytes) {
+    double needed = events * bytesPerEvent + jobs * BYTES_PER_JOB + workingSetBytes;
     if (needed <= maxHeap) {
       return;
     }
-    double roomForEvents = maxHeap - WORKING_SET_BYTES - jobs * BYTES_PER_JOB;
+    double roomForEvents = maxHeap - workingSetBytes - jobs * BYTES_PER_JOB;
     String fits = bytesPerEvent > 0 && roomForEvents > 0
         ? String.format(Locale.ROOT, "; about %,d events fit", (long) (roomForEvents / bytesPerEvent))
-        : String.format(Locale.ROOT, "; about %,d jobs fit", Math.max(0, (maxHeap - WORKING_SET_BYTES) / BYTES_PER_JOB));
+        : String.format(Locale.ROOT, "; about %,d jobs fit", Math.max(0, (maxHeap - workingSetBytes) / BYTES_PER_JOB));
     throw new Options.Refused(spec, String.format(Locale.ROOT,
         "%s: %,.0f events need about %s of heap (%s, %s per job, %s to work in); the limit is this JVM's maximum heap, %s%s"
-            + " (a larger -Xmx, e.g. in SPILLWAY_JAVA_OPTS, raises it)",
-        options, events, bytes(needed), basis, bytes(BYTES_PER_JOB), bytes(WORKING_SET_BYTES), bytes(maxHeap), fits));
+            + " (a larger -Xmx raises it: SPILLWAY_HEAP=8g ./spillway ..., or -Xmx in SPILLWAY_JAVA_OPTS)",
+        options, events, bytes(needed), basis, bytes(BYTES_PER_JOB), bytes(workingSetBytes), bytes(maxHeap), fits));
   }
 
   /** Bytes in binary units, one decimal: "5.9 GiB". */
