@@ -308,17 +308,21 @@ public final class BenchCommand implements Callable<Integer> {
     return Boolean.TRUE.equals(out.get("readBackVerified")) ? 0 : 1;
   }
 
+  /** The in-memory pipeline with the stream's, the table's and the consumer's limits lifted: Spillway's own code path. */
+  private static SpillwayConfig limitsLifted() {
+    return SpillwayConfig.defaults()
+        .withStream(StreamLimits.unbounded(4))
+        .withTable(TableCapacity.Settings.unlimited())
+        .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(1e12))
+        .withPublisher(SpillwayConfig.defaults().publisher().withMaxBufferedBytes(256L * 1024 * 1024));
+  }
+
   /**
    * The same events as one job whose partitions (one per slice) are appended in parallel by the
    * producer threads and sealed one by one: the many-task job's path through the same pipeline.
    */
   private PipelineRun.Report oneJob(List<List<Event>> perPartition, Expected expected) throws Exception {
-    SpillwayConfig config = SpillwayConfig.defaults()
-        .withStream(StreamLimits.unbounded(4))
-        .withTable(TableCapacity.Settings.unlimited())
-        .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(1e12))
-        .withPublisher(SpillwayConfig.defaults().publisher().withMaxBufferedBytes(256L * 1024 * 1024));
-    InMemorySpillway spillway = InMemorySpillway.create(config, new SystemClock());
+    InMemorySpillway spillway = InMemorySpillway.create(limitsLifted(), new SystemClock());
     JobId id = perPartition.get(0).get(0).jobId();
     Expected exp = expected;
     if (exp == null) {
@@ -338,12 +342,7 @@ public final class BenchCommand implements Callable<Integer> {
   private record Round(PipelineRun.Report report, double readEventsPerSecond, double decodeOnlyEventsPerSecond) {}
 
   private Round pipeline(List<List<Event>> perJob, List<Expected> expected) throws Exception {
-    SpillwayConfig config = SpillwayConfig.defaults()
-        .withStream(StreamLimits.unbounded(4))
-        .withTable(TableCapacity.Settings.unlimited())
-        .withIngest(SpillwayConfig.defaults().ingest().withWriteUnitsPerSecond(1e12))
-        .withPublisher(SpillwayConfig.defaults().publisher().withMaxBufferedBytes(256L * 1024 * 1024));
-    InMemorySpillway spillway = InMemorySpillway.create(config, new SystemClock());
+    InMemorySpillway spillway = InMemorySpillway.create(limitsLifted(), new SystemClock());
     List<JobSpec> specs = new ArrayList<>();
     for (int j = 0; j < perJob.size(); j++) {
       List<Event> list = perJob.get(j);
