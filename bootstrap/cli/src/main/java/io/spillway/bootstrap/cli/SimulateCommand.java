@@ -3,6 +3,7 @@ package io.spillway.bootstrap.cli;
 import io.spillway.bootstrap.simulation.ArchitectureResult;
 import io.spillway.bootstrap.simulation.CapacitySearch;
 import io.spillway.bootstrap.simulation.ReportFiles;
+import io.spillway.bootstrap.simulation.Quotas;
 import io.spillway.bootstrap.simulation.Scenario;
 import io.spillway.bootstrap.simulation.ScenarioLoader;
 import io.spillway.bootstrap.simulation.Simulation;
@@ -241,6 +242,13 @@ public final class SimulateCommand implements Callable<Integer> {
     System.out.println();
     for (ArchitectureResult a : r.architectures()) {
       System.out.printf(Locale.ROOT, "%-15s %s%n", a.name, a.verdict(s));
+    }
+    for (ArchitectureResult a : r.architectures()) {
+      List<Quotas.Increase> needed = Quotas.needed(s, a);
+      if (!needed.isEmpty()) {
+        System.out.printf(Locale.ROOT, "%-15s quota increases needed: %s%n", a.name,
+            needed.stream().map(Quotas.Increase::describe).collect(java.util.stream.Collectors.joining("; ")));
+      }
     }
     for (ArchitectureResult a : r.architectures()) {
       if (a.forecastLine() != null) {

@@ -15,7 +15,7 @@ import java.util.List;
 /** Reads scenarios: a file (YAML or JSON, which is YAML too) or one of the named scenarios shipped with Spillway. */
 public final class ScenarioLoader {
   /** The scenarios in {@code src/main/resources/scenarios}. */
-  public static final List<String> NAMED = List.of("seed-case-study", "retention-expiry", "producer-overload", "consumers-outage",
+  public static final List<String> NAMED = List.of("seed-case-study", "case-study-small", "retention-expiry", "producer-overload", "consumers-outage",
       "shard-read-contention");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

@@ -63,6 +63,7 @@ public final class Simulation {
       }
       for (ArchitectureResult a : architectures) {
         Map<String, Object> fields = a.toJson(scenario.days, scenario.availabilityTargetSeconds, START);
+        fields.put("quotaIncreases", Quotas.needed(scenario, a).stream().map(Quotas.Increase::toJson).toList());
         list.add(capacity != null && capacity.covers(a.name) ? withCapacity(fields, capacity.architectureJson(a.name)) : fields);
       }
       m.put("architectures", list);
@@ -109,8 +110,8 @@ public final class Simulation {
     return switch (name) {
       case "legacy-rdbms" -> new LegacyRdbmsRun(scenario, schedule, START);
       case "item-per-event" -> new ItemPerEventRun(scenario, schedule, START);
-      case "direct-chunked" -> new ChunkedRun(false, scenario, schedule, START);
-      case "spillway" -> new ChunkedRun(true, scenario, schedule, START);
+      case "direct-chunked" -> scenario.cohorts() ? new CohortRun(false, scenario, schedule, START) : new ChunkedRun(false, scenario, schedule, START);
+      case "spillway" -> scenario.cohorts() ? new CohortRun(true, scenario, schedule, START) : new ChunkedRun(true, scenario, schedule, START);
       default -> throw new io.spillway.domain.InvalidFieldException("architecture", name, "one of " + ARCHITECTURES);
     };
   }

@@ -158,7 +158,7 @@ class CapacitySearchTest {
 
   @Test
   void theEarlyStopSettlesOnlyRunsThatFailWhenRunToTheEnd() {
-    Scenario seed = ScenarioLoader.named("seed-case-study");
+    Scenario seed = ScenarioLoader.named("case-study-small");
     Slo slo = Slo.of(seed);
     int stopped = 0;
     for (long load : List.of(100L, 181L, 217L, 290L, 580L)) {
@@ -179,7 +179,7 @@ class CapacitySearchTest {
 
   @Test
   void aLoadIsScaledBurstsAndAllSoTheDayHoldsThatManyJobs() {
-    Scenario seed = ScenarioLoader.named("seed-case-study");
+    Scenario seed = ScenarioLoader.named("case-study-small");
     assertThat(CapacitySearch.offeredJobsPerDay(seed)).isEqualTo(580);
     for (long load : List.of(9L, 200L, 1_160L)) {
       Scenario s = CapacitySearch.atLoad(seed, load).validate();

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class NamedScenariosTest {
 
   @Test
-  void seedCaseStudySpillwayCarriesFiveHundredJobsADayWithinTheTargetAndItemPerEventDoesWorse() {
-    Scenario s = ScenarioLoader.named("seed-case-study");
+  void smallCaseStudySpillwayCarriesFiveHundredJobsADayWithinTheTargetAndItemPerEventDoesWorse() {
+    Scenario s = ScenarioLoader.named("case-study-small");
     Simulation.Report r = new Simulation(s).run(Progress.silent());
     ArchitectureResult spillway = r.architecture("spillway");
     ArchitectureResult items = r.architecture("item-per-event");
@@ -30,8 +30,8 @@ class NamedScenariosTest {
   }
 
   @Test
-  void seedCaseStudyFitsTheLegacyPrimaryOnAverageButItsBurstsStallTheJobsPastTheTarget() {
-    Scenario s = ScenarioLoader.named("seed-case-study");
+  void smallCaseStudyFitsTheLegacyPrimaryOnAverageButItsBurstsStallTheJobsPastTheTarget() {
+    Scenario s = ScenarioLoader.named("case-study-small");
     Simulation.Report r = new Simulation(s).run(List.of("legacy-rdbms", "spillway"), Progress.silent());
     ArchitectureResult legacy = r.architecture("legacy-rdbms");
     ArchitectureResult spillway = r.architecture("spillway");
@@ -84,9 +84,9 @@ class NamedScenariosTest {
 
   @Test
   void aPlanFromTheSeedWorkloadSimulatesWithNothingLostAndTheTargetMet() {
-    Scenario s = ScenarioLoader.named("seed-case-study");
+    Scenario s = ScenarioLoader.named("case-study-small");
     Planner.Plan plan = Planner.plan(s);
-    Scenario planned = plan.applyTo(ScenarioLoader.named("seed-case-study"));
+    Scenario planned = plan.applyTo(ScenarioLoader.named("case-study-small"));
 
     ArchitectureResult spillway = new Simulation(planned).run(List.of("spillway"), Progress.silent()).architecture("spillway");
 
