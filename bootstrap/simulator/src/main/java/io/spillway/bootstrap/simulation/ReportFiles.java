@@ -261,6 +261,7 @@ public final class ReportFiles {
       b.append("<li><b>").append(esc(a.name)).append("</b>: ").append(esc(a.verdict(s))).append("</li>\n");
     }
     b.append("</ul>\n");
+    quotas(b, report);
     forecast(b, report);
     b.append("<h2>Summary</h2>\n");
     table(b, report, new String[][] {
@@ -344,6 +345,23 @@ public final class ReportFiles {
       b.append("</tr>\n");
     }
     b.append("</table>\n");
+  }
+
+  /** The AWS quotas each architecture's run needed past their defaults, when any did. */
+  private static void quotas(StringBuilder b, Simulation.Report report) {
+    StringBuilder items = new StringBuilder();
+    for (ArchitectureResult a : report.architectures()) {
+      List<Quotas.Increase> needed = Quotas.needed(report.scenario(), a);
+      if (!needed.isEmpty()) {
+        items.append("<li><b>").append(esc(a.name)).append("</b>: ")
+            .append(esc(needed.stream().map(Quotas.Increase::describe).collect(java.util.stream.Collectors.joining("; ")))).append("</li>\n");
+      }
+    }
+    if (items.length() > 0) {
+      b.append("<h2>Quota increases needed</h2>\n<p>What the run's capacity needs past the AWS defaults (a table 40,000 WCU, an "
+          + "account's provisioned tables 80,000, 20,000 shards an account in us-east-1, us-west-2 and eu-west-1 and 1,000 or 6,000 "
+          + "elsewhere), to request through Service Quotas before the capacity is deployed.</p>\n<ul>\n").append(items).append("</ul>\n");
+    }
   }
 
   private static String esc(String s) {

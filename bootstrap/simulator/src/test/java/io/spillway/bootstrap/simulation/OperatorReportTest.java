@@ -43,6 +43,22 @@ class OperatorReportTest {
       assertThat(image.getHeight()).as(png).isBetween(400, 120 + 200 * panels);
     }
     assertThat(ImageIO.read(dir.resolve("write-rate.png").toFile()).getHeight()).as("one panel per architecture").isEqualTo(120 + 200 * panels);
+    assertThat(html).as("a small table needs no quota increase").doesNotContain("Quota increases needed");
+  }
+
+  @Test
+  void aSeedScaleReportListsTheQuotaIncreasesItsCapacityNeeds(@TempDir Path dir) throws Exception {
+    Scenario s = ScenarioLoader.named("seed-case-study");
+    s.days = 0.5;
+    s.workload.bursts.remove(1);
+    Simulation.Report r = new Simulation(s).run(List.of("spillway"), Progress.silent());
+
+    ReportFiles.write(r, dir);
+
+    String html = Files.readString(dir.resolve("index.html"));
+    assertThat(html).contains("<h2>Quota increases needed</h2>",
+        "<li><b>spillway</b>: DynamoDB table write capacity (WCU/s) 1,500,000 (default 40,000, x37.5)",
+        "Kinesis shards per account outside us-east-1, us-west-2, eu-west-1 1,976 (default 1,000, x2.0)");
   }
 
   @Test
