@@ -411,7 +411,8 @@ final class CohortRun extends ArchitectureRun {
     long readableBytes = Math.max(0, limits.readBytesPerSecond() * shards - (long) otherReaders * arrivedBytes);
     long calls = (long) Math.max(0, limits.readCallsPerSecond() - otherReaders) * shards;
     long readableRecords = calls * scenario.consumers.maxRecords;
-    readCalls += calls;
+    // the consumers poll each shard up to its 5 calls a second; the calls the other readers took come back throttled
+    readCalls += (long) limits.readCallsPerSecond() * shards;
     readThrottles += (long) Math.min(otherReaders, limits.readCallsPerSecond()) * shards;
     double units = 0;
     for (WriteRateGovernor g : governors) units += g.currentRate() * TICK.toSeconds();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The cohort engine against the services it stands in for, and at the seed's scale: the same
@@ -110,6 +112,29 @@ class CohortRunTest {
     assertThat(spillway.eventsLost()).isPositive();
     assertThat(spillway.firstAlarmAt()).isNotNull().isBefore(spillway.firstLossAt());
     assertThat(spillway.alarmLeadTimeSeconds()).as("warned hours ahead").isGreaterThan(6 * 3_600);
+    assertThat(spillway.eventsProduced()).isEqualTo(spillway.eventsStored() + spillway.eventsLost() + spillway.eventsInFlight());
+  }
+
+  /** A fault from 06:00 for 30 h on the seed's two days: the forecast names what the fault took away, 12 h ahead, on time. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"consumers-down, 0, CONSUMERS", "capacity-cut, 100000, WRITE_CAPACITY", "shard-readers, 5, SHARD_READS"})
+  void atSeedScaleTheForecastWarnsHoursAheadAndNamesTheBottleneck(String fault, double value, String bottleneck) {
+    Scenario s = ScenarioLoader.named("seed-case-study");
+    s.days = 2;
+    Scenario.Fault f = new Scenario.Fault(fault, 6, 30 * 60);
+    if (fault.equals("capacity-cut")) {
+      f.writeUnits = value;
+    } else if (fault.equals("shard-readers")) {
+      f.readers = (int) value;
+    }
+    s.faults.add(f);
+
+    ArchitectureResult spillway = new Simulation(s.validate()).run(List.of("spillway"), Progress.silent()).architecture("spillway");
+
+    assertThat(spillway.eventsLost()).as("the backlog passed the retention").isPositive();
+    assertThat(spillway.bottleneckAtFirstAlarm()).isEqualTo(bottleneck);
+    assertThat(spillway.alarmLeadTimeSeconds()).isGreaterThanOrEqualTo(6 * 3_600);
+    assertThat(spillway.projectionErrorPercent()).isBetween(-10.0, 10.0);
     assertThat(spillway.eventsProduced()).isEqualTo(spillway.eventsStored() + spillway.eventsLost() + spillway.eventsInFlight());
   }
 }
