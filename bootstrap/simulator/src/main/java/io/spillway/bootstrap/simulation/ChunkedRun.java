@@ -99,7 +99,7 @@ final class ChunkedRun extends ArchitectureRun {
     ChunkStream target;
     DirectToTable direct = null;
     if (viaStream) {
-      StreamLimits limits = (scenario.stream.isOnDemand()
+      StreamLimits limits = (scenario.stream.onDemandMode()
           ? StreamLimits.onDemand(OnDemandStreamCapacity.Settings.standard().withMaxMegabytesPerSecond(scenario.stream.onDemandMaxWriteMegabytesPerSecond))
           : StreamLimits.kinesis(scenario.stream.shards)).withRetention(hours(scenario.stream.retentionHours));
       stream = InMemoryStream.releasingConsumed(limits, clock);

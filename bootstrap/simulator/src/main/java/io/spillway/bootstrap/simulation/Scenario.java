@@ -98,7 +98,7 @@ public final class Scenario {
 
   /**
    * {@code mode}: {@code provisioned} (a fixed {@code shards}) or {@code on-demand} (4 shards at
-   * first, adding shards as the traffic's settled peak grows; {@code shards} may not be given).
+   * first, adding shards as the traffic's settled peak grows; {@code shards} is ignored).
    */
   public static final class Stream {
     public String mode = "provisioned";
@@ -110,15 +110,9 @@ public final class Scenario {
      * Regions document 200 by default.
      */
     public double onDemandMaxWriteMegabytesPerSecond = 10_000;
-    /** Whether a scenario file named {@code shards}: an on-demand stream refuses it. */
-    private boolean shardsGiven;
 
-    public void setShards(int shards) {
-      this.shards = shards;
-      this.shardsGiven = true;
-    }
-
-    public boolean isOnDemand() {
+    /** Whether the stream is in on-demand mode (not a bean property: scenarios are copied through Jackson). */
+    public boolean onDemandMode() {
       return "on-demand".equals(mode);
     }
   }
@@ -273,12 +267,8 @@ public final class Scenario {
     range("producers.hosts", producers.hosts, 1, 1_000);
     range("producers.bufferMegabytes", producers.bufferMegabytes, 2, 65_536);
     range("producers.lingerSeconds", producers.lingerSeconds, 0.1, 3_600);
-    if (!stream.mode.equals("provisioned") && !stream.isOnDemand()) {
+    if (!stream.mode.equals("provisioned") && !stream.onDemandMode()) {
       throw new InvalidFieldException("stream.mode", stream.mode, "provisioned or on-demand");
-    }
-    if (stream.isOnDemand() && stream.shardsGiven) {
-      throw new InvalidFieldException("stream.shards", stream.shards,
-          "not given with stream.mode on-demand (the stream starts with " + ON_DEMAND_INITIAL_SHARDS + " shards and adds its own)");
     }
     range("stream.shards", stream.shards, 1, 10_000);
     range("stream.retentionHours", stream.retentionHours, 24, 8_760);
@@ -299,7 +289,7 @@ public final class Scenario {
       range("table.autoScaling.scaleInAfterMinutes", table.autoScaling.scaleInAfterMinutes, 1, 24 * 60);
     }
     // an on-demand stream is read through its initial shards, each with the shards later split from it
-    range("consumers.workers", consumers.workers, 1, stream.isOnDemand() ? ON_DEMAND_INITIAL_SHARDS : stream.shards);
+    range("consumers.workers", consumers.workers, 1, stream.onDemandMode() ? ON_DEMAND_INITIAL_SHARDS : stream.shards);
     range("consumers.writeUnitsPerSecondPerWorker", consumers.writeUnitsPerSecondPerWorker, 1, 10_000_000);
     range("consumers.maxRecords", consumers.maxRecords, 1, 10_000);
     range("itemPerEvent.writerThreadsPerJob", itemPerEvent.writerThreadsPerJob, 1, 1_000);

@@ -30,7 +30,7 @@ class OnDemandStreamScenarioTest {
     assertThat(new Scenario().stream.mode).isEqualTo("provisioned");
     Scenario s = parse("stream: {mode: on-demand, retentionHours: 48}\nconsumers: {workers: 4}\n");
 
-    assertThat(s.stream.isOnDemand()).isTrue();
+    assertThat(s.stream.onDemandMode()).isTrue();
     assertThat(s.stream.onDemandMaxWriteMegabytesPerSecond).isEqualTo(10_000);
   }
 
@@ -41,10 +41,12 @@ class OnDemandStreamScenarioTest {
   }
 
   @Test
-  void onDemandRefusesAShardCount() throws Exception {
-    assertThatThrownBy(() -> parse("stream: {mode: on-demand, shards: 8}\n")).isInstanceOf(InvalidFieldException.class)
-        .hasMessageContaining("stream.shards").hasMessageContaining("8").hasMessageContaining("starts with 4 shards");
-    assertThat(parse("stream: {shards: 8}\n").stream.shards).as("a provisioned stream takes one").isEqualTo(8);
+  void onDemandIgnoresAShardCountAndSurvivesACopy() throws Exception {
+    Scenario s = parse("stream: {mode: on-demand, shards: 8}\nconsumers: {workers: 4}\n");
+    ArchitectureResult r = spillway(CapacitySearch.copy(onDemand(Scenarios.small(3, 200, 8, 400))));
+
+    assertThat(s.stream.onDemandMode()).isTrue();
+    assertThat(r.cost).as("priced as on-demand, not as 8 shards").containsKey("kinesisOnDemandStream").doesNotContainKey("kinesisShards");
   }
 
   @Test
