@@ -12,11 +12,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A Kinesis data stream in memory: shards over the 128-bit MD5 hash-key space (top 64 bits here),
  * per-shard write and read limits per second, increasing sequence numbers, and retention on the
  * injected clock — records older than the retention are gone, and counted as expired.
+ *
+ * <p>In on-demand mode ({@link StreamLimits#onDemand()}) the stream starts with 4 shards and grows:
+ * each write must fit the stream-level allowance ({@link OnDemandStreamCapacity}) and, in its
+ * second, the 1 MB/s and 1,000 records/s of the shard its key hashes to among the
+ * {@linkplain OnDemandStreamCapacity#shards shards the stream has then} (equal slices of the hash
+ * space), so one hot key is still held to 1 MB/s. The stream keeps and serves its records by
+ * lineage: {@link #shardIds()} are the 4 initial shards, each holding the records of the shards
+ * later split from its slice, in sequence order, readable at the read limits of as many shards as
+ * its slice holds now. (KCL reads a parent shard before its children, so a key's records still
+ * come in order; what this leaves out is the children being read in parallel by separate
+ * record processors.)
  */
 public final class InMemoryStream implements ChunkStream {
 
@@ -28,6 +40,7 @@ public final class InMemoryStream implements ChunkStream {
 
   private static final class Shard {
     final String id;
+    final int index;
     /** Records in sequence order; [head, size) are retained, [0, head) expired and awaiting compaction. */
     final List<Stored> records = new ArrayList<>();
     int head;
@@ -51,8 +64,9 @@ public final class InMemoryStream implements ChunkStream {
       return (int) Math.min(idx, records.size());
     }
 
-    Shard(String id) {
+    Shard(String id, int index) {
       this.id = id;
+      this.index = index;
     }
 
     /** What the shard took in the second of {@code at}; made on first use, as most shards of a large stream may idle. */
@@ -64,6 +78,20 @@ public final class InMemoryStream implements ChunkStream {
     Usage read(Instant at) {
       if (reads == null) reads = new SecondWindows<>(RATE_HORIZON_SECONDS, Usage::new);
       return reads.at(at.getEpochSecond());
+    }
+  }
+
+  /** One second of an on-demand stream's writes, per shard it had in that second. */
+  private static final class SplitSecond implements SecondWindows.Window {
+    final java.util.HashMap<Integer, Usage> byShard = new java.util.HashMap<>();
+
+    Usage of(int shard) {
+      return byShard.computeIfAbsent(shard, k -> new Usage());
+    }
+
+    @Override
+    public void reset() {
+      byShard.clear();
     }
   }
 
@@ -92,6 +120,12 @@ public final class InMemoryStream implements ChunkStream {
   private final Clock clock;
   private final Shard[] shards;
   private final boolean releaseConsumed;
+  /** On-demand mode: the stream-level allowance and the shard count behind it; null when provisioned. */
+  private final OnDemandStreamCapacity onDemand;
+  /** On-demand mode: each second's writes on each shard the stream had then. */
+  private final SecondWindows<SplitSecond> splitWrites;
+  private long billedIngestBytes;
+  private long readBytes;
   private java.util.function.Consumer<LostRecord> onLoss = lost -> {};
   private long accepted;
   private long throttled;
@@ -106,9 +140,11 @@ public final class InMemoryStream implements ChunkStream {
     this.limits = limits;
     this.clock = clock;
     this.releaseConsumed = releaseConsumed;
+    this.onDemand = limits.onDemandCapacity().map(c -> new OnDemandStreamCapacity(clock.now(), c)).orElse(null);
+    this.splitWrites = onDemand == null ? null : new SecondWindows<>(RATE_HORIZON_SECONDS, SplitSecond::new);
     this.shards = new Shard[limits.shards()];
     for (int i = 0; i < shards.length; i++) {
-      shards[i] = new Shard(String.format(java.util.Locale.ROOT, "shardId-%012d", i));
+      shards[i] = new Shard(String.format(java.util.Locale.ROOT, "shardId-%012d", i), i);
     }
   }
 
@@ -148,18 +184,37 @@ public final class InMemoryStream implements ChunkStream {
     for (Chunk c : chunks) {
       String key = c.id().streamPartitionKey();
       byte[] data = c.record();
-      Shard shard = shards[shardFor(key)];
+      long hash = md5Top64(key);
+      Shard shard = shards[slice(hash, shards.length)];
       expire(shard, now);
-      // callers on several timelines read the clock out of order: each call counts in its own second
-      Usage window = shard.written(now);
       long size = data.length + key.length();
+      // callers on several timelines read the clock out of order: each call counts in its own second
+      Usage window;
+      String shardName;
+      if (onDemand == null) {
+        window = shard.written(now);
+        shardName = shard.id;
+      } else {
+        int split = onDemand.shards(now);
+        int index = slice(hash, split);
+        window = splitWrites.at(now.getEpochSecond()).of(index);
+        shardName = "shard " + index + " of the stream's " + split + " (in " + shard.id + "'s slice)";
+      }
       if (window.count + 1 > limits.writeRecordsPerSecond() || window.bytes + size > limits.writeBytesPerSecond()) {
         throttled++;
-        out.add(new PublishOutcome.Throttled("ProvisionedThroughputExceeded: " + shard.id + " is over 1 MB/s or 1,000 records/s"));
+        out.add(new PublishOutcome.Throttled("ProvisionedThroughputExceeded: " + shardName + " is over 1 MB/s or 1,000 records/s"));
+        continue;
+      }
+      if (onDemand != null && !onDemand.tryWrite(size, 1, now)) {
+        throttled++;
+        out.add(new PublishOutcome.Throttled(String.format(java.util.Locale.ROOT,
+            "ProvisionedThroughputExceeded: the on-demand stream is over its %.1f MB/s or %.0f records/s (twice its settled peak)",
+            onDemand.writeBytesPerSecond(now) / 1e6, onDemand.writeRecordsPerSecond(now))));
         continue;
       }
       window.count++;
       window.bytes += size;
+      billedIngestBytes += (size + 1023) / 1024 * 1024;
       long seq = shard.nextSequence++;
       shard.records.add(new Stored(seq, now, key, data, data.length));
       accepted++;
@@ -178,7 +233,8 @@ public final class InMemoryStream implements ChunkStream {
     Instant now = clock.now();
     expire(shard, now);
     Usage window = shard.read(now);
-    if (window.count >= limits.readCallsPerSecond()) {
+    int held = shardsHeld(shard, now);
+    if (window.count >= (long) limits.readCallsPerSecond() * held) {
       return new ReadResult(List.of(), position, true, behind(shard, position, now));
     }
     window.count++;
@@ -197,7 +253,7 @@ public final class InMemoryStream implements ChunkStream {
       }
       boolean overCall = !out.isEmpty() && bytes + s.data().length > limits.maxBytesPerRead();
       // the per-second budget binds across calls; only the second's first record may exceed it
-      boolean overSecond = window.bytes > 0 && window.bytes + s.data().length > limits.readBytesPerSecond();
+      boolean overSecond = window.bytes > 0 && window.bytes + s.data().length > limits.readBytesPerSecond() * held;
       if (overSecond && out.isEmpty()) {
         return new ReadResult(List.of(), position, true, behind(shard, position, now));
       }
@@ -207,6 +263,7 @@ public final class InMemoryStream implements ChunkStream {
       out.add(new StreamRecord(shard.id, sequenceNumber(s.sequence()), s.arrivedAt(), s.data()));
       bytes += s.data().length;
       window.bytes += s.data().length;
+      readBytes += s.data().length;
       next = s.sequence() + 1;
     }
     return new ReadResult(out, next, false, behind(shard, next, now));
@@ -339,6 +396,26 @@ public final class InMemoryStream implements ChunkStream {
     return throttled;
   }
 
+  /** The shards the stream has now: its fixed count, or in on-demand mode as many as its allowance needs. */
+  public synchronized int activeShards() {
+    return onDemand == null ? shards.length : onDemand.shards(clock.now());
+  }
+
+  /** In on-demand mode, the stream-level allowance behind the shards. */
+  public Optional<OnDemandStreamCapacity> onDemandCapacity() {
+    return Optional.ofNullable(onDemand);
+  }
+
+  /** Bytes written as on-demand mode bills them: each accepted record (data and partition key) rounded up to 1 KiB. */
+  public synchronized long billedIngestBytes() {
+    return billedIngestBytes;
+  }
+
+  /** Bytes GetRecords returned, by every reader, re-reads included (what on-demand mode bills as retrieval). */
+  public synchronized long readBytes() {
+    return readBytes;
+  }
+
   public StreamLimits limits() {
     return limits;
   }
@@ -357,10 +434,28 @@ public final class InMemoryStream implements ChunkStream {
 
   /** The shard whose equal slice of the unsigned 64-bit hash space holds the key's MD5. */
   int shardFor(String partitionKey) {
-    long hash = md5Top64(partitionKey);
-    long n = shards.length;
+    return slice(md5Top64(partitionKey), shards.length);
+  }
+
+  /** Which of {@code n} equal slices of the unsigned 64-bit hash space holds {@code hash}. */
+  static int slice(long hash, int n) {
     long high = Math.multiplyHigh(hash, n) + (hash < 0 ? n : 0);
     return (int) high;
+  }
+
+  /**
+   * How many of the shards the stream has at {@code now} lie in the slice {@code shard} holds: 1 for
+   * a provisioned stream; in on-demand mode every shard whose slice overlaps the lineage's.
+   */
+  private int shardsHeld(Shard shard, Instant now) {
+    if (onDemand == null) {
+      return 1;
+    }
+    long n = onDemand.shards(now);
+    long lineages = shards.length;
+    long first = shard.index * n / lineages;
+    long last = ((shard.index + 1) * n + lineages - 1) / lineages - 1;
+    return (int) Math.max(1, last - first + 1);
   }
 
   private static long md5Top64(String key) {

@@ -1,5 +1,6 @@
 package io.spillway.bootstrap.simulation;
 
+import io.spillway.adapters.inmemory.OnDemandStreamCapacity;
 import io.spillway.domain.InvalidFieldException;
 import io.spillway.domain.job.Job;
 import java.util.ArrayList;
@@ -103,9 +104,25 @@ public final class Scenario {
     public double lingerSeconds = 30;
   }
 
+  /**
+   * {@code mode}: {@code provisioned} (a fixed {@code shards}) or {@code on-demand} (4 shards at
+   * first, adding shards as the traffic's settled peak grows; {@code shards} is ignored).
+   */
   public static final class Stream {
+    public String mode = "provisioned";
     public int shards = 4;
     public double retentionHours = 24;
+    /**
+     * On-demand: the per-stream write maximum in MB/s (records: 1,000 a second per MB/s). 10,000 is
+     * the documented maximum in US East (N. Virginia), US West (Oregon) and Europe (Ireland); other
+     * Regions document 200 by default.
+     */
+    public double onDemandMaxWriteMegabytesPerSecond = 10_000;
+
+    /** Whether the stream is in on-demand mode (not a bean property: scenarios are copied through Jackson). */
+    public boolean onDemandMode() {
+      return "on-demand".equals(mode);
+    }
   }
 
   /** {@code mode}: provisioned or on-demand; auto-scaling applies to provisioned tables. */
@@ -180,7 +197,8 @@ public final class Scenario {
 
   /**
    * A price table in USD. The defaults are illustrative list prices of one region at one time,
-   * not current AWS prices: give your own in the scenario.
+   * not current AWS prices: give your own in the scenario. (The on-demand stream's are US East (N.
+   * Virginia) list prices of On-demand Standard in AWS's price list as of 2025; GB here is 2^30 bytes.)
    */
   public static final class Prices {
     public double kinesisShardHour = 0.015;
@@ -188,6 +206,16 @@ public final class Scenario {
     public double kinesisPutUnitsPerMillion = 0.014;
     /** Per shard-hour, for retention past 24 hours. */
     public double kinesisExtendedRetentionShardHour = 0.02;
+    /** An on-demand stream, per stream-hour. */
+    public double kinesisOnDemandStreamHour = 0.04;
+    /** An on-demand stream, per GB written, each record (data and partition key) rounded up to 1 KB. */
+    public double kinesisOnDemandIngestGb = 0.08;
+    /** An on-demand stream, per GB read with GetRecords (shared-throughput consumers). */
+    public double kinesisOnDemandRetrievalGb = 0.04;
+    /** An on-demand stream, per GB-month stored past 24 hours, up to 7 days. */
+    public double kinesisOnDemandExtendedRetentionGbMonth = 0.10;
+    /** An on-demand stream, per GB-month stored past 7 days. */
+    public double kinesisOnDemandLongTermRetentionGbMonth = 0.023;
     public double dynamoWcuHour = 0.00065;
     /** Per million on-demand write request units. */
     public double dynamoWriteRequestUnitsPerMillion = 0.625;
@@ -206,6 +234,9 @@ public final class Scenario {
   public boolean cohorts() {
     return engine.equals("cohorts");
   }
+
+  /** The shards an on-demand stream starts with (and is read through). */
+  public static final int ON_DEMAND_INITIAL_SHARDS = OnDemandStreamCapacity.INITIAL_SHARDS;
 
   public static final List<String> FAULT_TYPES = List.of("consumers-down", "throttling-storm", "put-latency", "capacity-cut", "shard-readers");
 
@@ -255,8 +286,12 @@ public final class Scenario {
     range("producers.hosts", producers.hosts, 1, 1_000);
     range("producers.bufferMegabytes", producers.bufferMegabytes, 2, 65_536);
     range("producers.lingerSeconds", producers.lingerSeconds, 0.1, 3_600);
+    if (!stream.mode.equals("provisioned") && !stream.onDemandMode()) {
+      throw new InvalidFieldException("stream.mode", stream.mode, "provisioned or on-demand");
+    }
     range("stream.shards", stream.shards, 1, 10_000);
     range("stream.retentionHours", stream.retentionHours, 24, 8_760);
+    range("stream.onDemandMaxWriteMegabytesPerSecond", stream.onDemandMaxWriteMegabytesPerSecond, 4, 10_000);
     if (!table.mode.equals("provisioned") && !table.mode.equals("on-demand")) {
       throw new InvalidFieldException("table.mode", table.mode, "provisioned or on-demand");
     }
@@ -272,7 +307,8 @@ public final class Scenario {
       range("table.autoScaling.applyDelayMinutes", table.autoScaling.applyDelayMinutes, 0, 60);
       range("table.autoScaling.scaleInAfterMinutes", table.autoScaling.scaleInAfterMinutes, 1, 24 * 60);
     }
-    range("consumers.workers", consumers.workers, 1, stream.shards);
+    // an on-demand stream is read through its initial shards, each with the shards later split from it
+    range("consumers.workers", consumers.workers, 1, stream.onDemandMode() ? ON_DEMAND_INITIAL_SHARDS : stream.shards);
     range("consumers.writeUnitsPerSecondPerWorker", consumers.writeUnitsPerSecondPerWorker, 1, 10_000_000);
     range("consumers.maxRecords", consumers.maxRecords, 1, 10_000);
     range("itemPerEvent.writerThreadsPerJob", itemPerEvent.writerThreadsPerJob, 1, 1_000);
@@ -281,6 +317,11 @@ public final class Scenario {
     range("legacy.writeRowsPerSecond", legacy.writeRowsPerSecond, 1, 1_000_000);
     range("legacy.rowsPerTransaction", legacy.rowsPerTransaction, 1, 1_000_000);
     range("prices.rdbmsInstanceMonth", prices.rdbmsInstanceMonth, 0, 1_000_000);
+    range("prices.kinesisOnDemandStreamHour", prices.kinesisOnDemandStreamHour, 0, 1_000);
+    range("prices.kinesisOnDemandIngestGb", prices.kinesisOnDemandIngestGb, 0, 1_000);
+    range("prices.kinesisOnDemandRetrievalGb", prices.kinesisOnDemandRetrievalGb, 0, 1_000);
+    range("prices.kinesisOnDemandExtendedRetentionGbMonth", prices.kinesisOnDemandExtendedRetentionGbMonth, 0, 1_000);
+    range("prices.kinesisOnDemandLongTermRetentionGbMonth", prices.kinesisOnDemandLongTermRetentionGbMonth, 0, 1_000);
     for (int i = 0; i < faults.size(); i++) {
       Fault f = faults.get(i);
       String p = "faults[" + i + "].";
