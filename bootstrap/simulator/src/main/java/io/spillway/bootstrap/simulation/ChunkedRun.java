@@ -406,42 +406,15 @@ final class ChunkedRun extends ArchitectureRun {
     return (long) c.eventCount() * planned.get(c.id().jobId()).eventsPerBlock();
   }
 
-  /**
-   * An on-demand stream: the stream-hours, the GB written (records rounded up to 1 KB) and read (by
-   * every GetRecords caller, re-reads included), and past 24 hours the GB-months a month's writes
-   * keep stored: a day's writes for each retained day past the first, those past 7 days at the
-   * long-term price.
-   */
-  private void onDemandStreamCosts(Scenario.Prices p, double toMonth) {
-    double gb = 1024.0 * 1024 * 1024;
-    result.cost.put("kinesisOnDemandStream", 24.0 * 30 * p.kinesisOnDemandStreamHour);
-    double writtenPerMonth = stream.billedIngestBytes() / gb * toMonth;
-    result.cost.put("kinesisOnDemandIngest", writtenPerMonth * p.kinesisOnDemandIngestGb);
-    result.cost.put("kinesisOnDemandRetrieval", stream.readBytes() / gb * toMonth * p.kinesisOnDemandRetrievalGb);
-    double retainedDays = scenario.stream.retentionHours / 24;
-    if (retainedDays > 1) {
-      double writtenPerDay = writtenPerMonth / 30;
-      result.cost.put("kinesisOnDemandExtendedRetention", writtenPerDay * (Math.min(retainedDays, 7) - 1) * p.kinesisOnDemandExtendedRetentionGbMonth);
-      if (retainedDays > 7) {
-        result.cost.put("kinesisOnDemandLongTermRetention", writtenPerDay * (retainedDays - 7) * p.kinesisOnDemandLongTermRetentionGbMonth);
-      }
-    }
-  }
-
   @Override
   void streamCosts(Scenario.Prices p, double toMonth) {
     if (!viaStream) {
       return;
     }
     if (stream.limits().isOnDemand()) {
-      onDemandStreamCosts(p, toMonth);
-      return;
-    }
-    double shardHours = scenario.stream.shards * 24.0 * 30;
-    result.cost.put("kinesisShards", shardHours * p.kinesisShardHour);
-    result.cost.put("kinesisPuts", result.putPayloadUnits / 1e6 * p.kinesisPutUnitsPerMillion * toMonth);
-    if (scenario.stream.retentionHours > 24) {
-      result.cost.put("kinesisExtendedRetention", shardHours * p.kinesisExtendedRetentionShardHour);
+      StreamCosts.onDemand(result.cost, scenario, stream.billedIngestBytes(), stream.readBytes(), toMonth);
+    } else {
+      StreamCosts.provisioned(result.cost, scenario, result.putPayloadUnits, toMonth);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.spillway.bootstrap.simulation;
 
+import io.spillway.adapters.inmemory.OnDemandStreamCapacity;
 import io.spillway.adapters.inmemory.StreamLimits;
 import io.spillway.application.service.WriteRateGovernor;
 import io.spillway.domain.chunk.StoredItemLayout;
@@ -49,11 +50,15 @@ final class CohortRun extends ArchitectureRun {
   private static final int PUT_RECORDS_MAX_RECORDS = 500;
   private static final long PUT_RECORDS_MAX_BYTES = 5L * 1024 * 1024;
   private static final int PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
+  /** A chunk's partition key on the stream (its id), billed with its data by an on-demand stream. */
+  private static final int PARTITION_KEY_BYTES = 48;
   /** How far past cohorts whose job's keys are full the consumers look in one second (a bound on the walk, not a limit AWS sets). */
   private static final int MAX_SKIPPED_COHORTS = 10_000;
 
   private final boolean viaStream;
   private final StreamLimits limits;
+  /** The stream-level allowance of an on-demand stream (its shards follow it); null for a provisioned one. */
+  private final OnDemandStreamCapacity onDemand;
   private final int shards;
   private final Host[] hosts;
   private final List<Flow> emitting = new ArrayList<>();
@@ -73,6 +78,8 @@ final class CohortRun extends ArchitectureRun {
   private long readCalls;
   private long readThrottles;
   private long streamThrottles;
+  /** What an on-demand stream bills as written: each record (chunk and partition key) rounded up to 1 KB. */
+  private long billedIngestBytes;
   private long minutePeakBufferedBytes;
   private long second;
 
@@ -159,6 +166,10 @@ final class CohortRun extends ArchitectureRun {
     super(viaStream ? "spillway" : "direct-chunked", scenario, schedule, start);
     this.viaStream = viaStream;
     this.limits = StreamLimits.kinesis(scenario.stream.shards).withRetention(hours(scenario.stream.retentionHours));
+    this.onDemand = viaStream && scenario.stream.onDemandMode()
+        ? new OnDemandStreamCapacity(start, OnDemandStreamCapacity.Settings.standard()
+            .withMaxMegabytesPerSecond(scenario.stream.onDemandMaxWriteMegabytesPerSecond))
+        : null;
     this.shards = scenario.stream.shards;
     this.hosts = new Host[scenario.producers.hosts];
     for (int h = 0; h < hosts.length; h++) hosts[h] = new Host();
@@ -286,8 +297,8 @@ final class CohortRun extends ArchitectureRun {
 
   /** PutRecords from every host, within the stream's write limits; returns the bytes the stream accepted. */
   private long publish(Instant now) {
-    long byteCap = limits.writeBytesPerSecond() * shards;
-    long recordCap = (long) limits.writeRecordsPerSecond() * shards;
+    long byteCap = onDemand != null ? (long) onDemand.writeBytesPerSecond(now) : limits.writeBytesPerSecond() * shards;
+    long recordCap = onDemand != null ? (long) onDemand.writeRecordsPerSecond(now) : (long) limits.writeRecordsPerSecond() * shards;
     // a put-latency fault: one PutRecords (500 records, 5 MiB) in flight per host, so as many calls a second as fit
     double calls = putLatency.isZero() ? Double.POSITIVE_INFINITY : Math.max(1, 1_000.0 / Math.max(1, putLatency.toMillis()));
     double[] wanted = new double[hosts.length];
@@ -300,12 +311,12 @@ final class CohortRun extends ArchitectureRun {
     long accepted = 0;
     for (int i = 0; i < hosts.length; i++) {
       int h = (int) ((i + second) % hosts.length);
-      accepted += publish(hosts[h], Math.min(shares[h], left[0]), hostRecords, left);
+      accepted += publish(hosts[h], Math.min(shares[h], left[0]), hostRecords, left, now);
     }
     // a share a host could not use whole (its chunks do not divide it) goes to the others, in the same rotation
     for (int i = 0; i < hosts.length && left[0] > 0 && left[1] > 0; i++) {
       int h = (int) ((i + second) % hosts.length);
-      accepted += publish(hosts[h], left[0], hostRecords, left);
+      accepted += publish(hosts[h], left[0], hostRecords, left, now);
     }
     for (int h = 0; h < hosts.length; h++) {
       Host host = hosts[h];
@@ -322,12 +333,17 @@ final class CohortRun extends ArchitectureRun {
   }
 
   /** Publishes up to {@code bytes} of the host's oldest chunks (whole chunks, at most {@code records} of them this second). */
-  private long publish(Host host, long bytes, long records, long[] left) {
+  private long publish(Host host, long bytes, long records, long[] left, Instant now) {
     long taken = 0;
     while (!host.buffer.isEmpty()) {
       Cohort c = host.buffer.peekFirst();
       long n = Math.min(c.count, Math.min((bytes - taken) / c.job.chunkBytes, Math.min(left[1], records - host.recordsThisSecond)));
       n = Math.min(n, left[0] / c.job.chunkBytes);
+      if (n > 0 && onDemand != null) {
+        // within the caps read above; the charge is what lets the allowance grow with the peak
+        n = onDemand.grantRecords((int) Math.min(n, Integer.MAX_VALUE), c.job.chunkBytes, now);
+        billedIngestBytes += n * ((c.job.chunkBytes + PARTITION_KEY_BYTES + 1023) / 1024 * 1024);
+      }
       if (n <= 0) {
         break;
       }
@@ -408,6 +424,7 @@ final class CohortRun extends ArchitectureRun {
       return;
     }
     // other applications read each shard from its tip once a second: one call and the second's new bytes each
+    int shards = onDemand != null ? onDemand.shards(now) : this.shards;
     long readableBytes = Math.max(0, limits.readBytesPerSecond() * shards - (long) otherReaders * arrivedBytes);
     long calls = (long) Math.max(0, limits.readCallsPerSecond() - otherReaders) * shards;
     long readableRecords = calls * scenario.consumers.maxRecords;
@@ -547,11 +564,10 @@ final class CohortRun extends ArchitectureRun {
     if (!viaStream) {
       return;
     }
-    double shardHours = shards * 24.0 * 30;
-    result.cost.put("kinesisShards", shardHours * p.kinesisShardHour);
-    result.cost.put("kinesisPuts", result.putPayloadUnits / 1e6 * p.kinesisPutUnitsPerMillion * toMonth);
-    if (scenario.stream.retentionHours > 24) {
-      result.cost.put("kinesisExtendedRetention", shardHours * p.kinesisExtendedRetentionShardHour);
+    if (onDemand != null) {
+      StreamCosts.onDemand(result.cost, scenario, billedIngestBytes, checkpointedBytes, toMonth);
+    } else {
+      StreamCosts.provisioned(result.cost, scenario, result.putPayloadUnits, toMonth);
     }
   }
 }

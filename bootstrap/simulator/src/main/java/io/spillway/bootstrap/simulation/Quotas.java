@@ -64,7 +64,7 @@ public final class Quotas {
     if (s.table.mode.equals("provisioned") && Double.isFinite(units) && units > ACCOUNT_PROVISIONED_WRITE_UNITS) {
       out.add(new Increase("DynamoDB account provisioned write capacity (WCU/s)", ACCOUNT_PROVISIONED_WRITE_UNITS, units));
     }
-    if (result.name.equals("spillway") && s.stream.shards > ACCOUNT_SHARDS_OTHER_REGIONS) {
+    if (result.name.equals("spillway") && !s.stream.onDemandMode() && s.stream.shards > ACCOUNT_SHARDS_OTHER_REGIONS) {
       out.add(new Increase(s.stream.shards > ACCOUNT_SHARDS ? "Kinesis shards per account" : "Kinesis shards per account outside us-east-1, us-west-2, eu-west-1",
           s.stream.shards > ACCOUNT_SHARDS ? ACCOUNT_SHARDS : ACCOUNT_SHARDS_OTHER_REGIONS, s.stream.shards));
     }

@@ -308,7 +308,8 @@ public final class Scenario {
       range("table.autoScaling.scaleInAfterMinutes", table.autoScaling.scaleInAfterMinutes, 1, 24 * 60);
     }
     // an on-demand stream is read through its initial shards, each with the shards later split from it
-    range("consumers.workers", consumers.workers, 1, stream.onDemandMode() ? ON_DEMAND_INITIAL_SHARDS : stream.shards);
+    // the services engine reads an on-demand stream through its 4 initial shards; cohorts read every shard it grows
+    range("consumers.workers", consumers.workers, 1, stream.onDemandMode() ? (cohorts() ? 100_000 : ON_DEMAND_INITIAL_SHARDS) : stream.shards);
     range("consumers.writeUnitsPerSecondPerWorker", consumers.writeUnitsPerSecondPerWorker, 1, 10_000_000);
     range("consumers.maxRecords", consumers.maxRecords, 1, 10_000);
     range("itemPerEvent.writerThreadsPerJob", itemPerEvent.writerThreadsPerJob, 1, 1_000);

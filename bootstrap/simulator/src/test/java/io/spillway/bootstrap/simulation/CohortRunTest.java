@@ -137,4 +137,24 @@ class CohortRunTest {
     assertThat(spillway.projectionErrorPercent()).isBetween(-10.0, 10.0);
     assertThat(spillway.eventsProduced()).isEqualTo(spillway.eventsStored() + spillway.eventsLost() + spillway.eventsInFlight());
   }
+
+  @Test
+  void aNewOnDemandStreamHoldsTheFirstSeedScaleJobsToItsWarmUpThenCarriesTheDay() {
+    Scenario s = ScenarioLoader.named("seed-case-study");
+    s.stream.mode = "on-demand";
+
+    ArchitectureResult spillway = new Simulation(s.validate()).run(List.of("spillway"), Progress.silent()).architecture("spillway");
+
+    // 4 MB/s at first, doubling some 16 minutes after each saturated minute: the first jobs' computations wait on it
+    assertThat(spillway.producerStalledSeconds()).isPositive();
+    assertThat(spillway.maxProducerBufferBytes()).isGreaterThan(spillway.producerBufferBoundBytes() / 2);
+    // and by the busiest hours it takes ~1 GB/s: every job completes, nothing lost
+    assertThat(spillway.jobsCompleted()).isEqualTo(spillway.jobsArrivedCount());
+    assertThat(spillway.eventsLost()).isZero();
+    assertThat(spillway.cost).containsKeys("kinesisOnDemandStream", "kinesisOnDemandIngest", "kinesisOnDemandRetrieval")
+        .doesNotContainKey("kinesisShards");
+    // 43 TB a day in, each record rounded up to a KB, at USD 0.08 a GB
+    assertThat(spillway.cost.get("kinesisOnDemandIngest")).isGreaterThan(50_000);
+    assertThat(Quotas.needed(s, spillway)).extracting(Quotas.Increase::quota).noneMatch(q -> q.startsWith("Kinesis"));
+  }
 }
