@@ -51,6 +51,7 @@ public final class Planner {
 
     /** The scenario with this plan's capacity in place of its own. */
     public Scenario applyTo(Scenario s) {
+      s.stream.mode = "provisioned";
       s.stream.shards = shards;
       s.stream.retentionHours = retentionHours;
       s.table.mode = "provisioned";
