@@ -324,10 +324,11 @@ public final class IntakeService implements Intake {
     PartitionManifest manifest;
     synchronized (state) {
       if (state.sealed && state.sealedBefore == null) {
-        // a second seal that waited while the first one finished
-        return jobs.partitions(jobId).stream().filter(p -> p.partition() == partition).findFirst().flatMap(JobPartition::manifest).orElseThrow();
-      }
-      if (state.sealedBefore != null) {
+        // a second seal that waited while the first one finished: the first may not have sealed the job yet, so this one
+        // does it too (the job's manifest is the same sum of its partitions' whoever writes it)
+        manifest = jobs.partitions(jobId).stream().filter(p -> p.partition() == partition).findFirst().flatMap(JobPartition::manifest)
+            .orElseThrow();
+      } else if (state.sealedBefore != null) {
         manifest = state.sealedBefore;
       } else {
         // one chunk per room made: a seal waits for the publisher's room (up to its timeout), never pushes past it
