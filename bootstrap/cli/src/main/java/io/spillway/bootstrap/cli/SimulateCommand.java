@@ -63,6 +63,11 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seeds", paramLabel = "N", description = "seeds for the capacity search: the scenario's seed and the next N-1 (default 5)")
   int seeds = CapacitySearch.DEFAULT_SEEDS;
 
+  @Option(names = "--budget", paramLabel = "USD",
+      description = {"search the largest jobs/day each architecture sustains within this monthly budget (USD): at each load, the fixed",
+          "write capacity the budget buys after that load's storage and the stream (implies --capacity)"})
+  Double budget;
+
   @Option(names = "--capacity-up-to", paramLabel = "JOBS_PER_DAY",
       description = "the most jobs/day the capacity search offers (default: 2x the scenario's load)")
   Long upTo;
@@ -91,7 +96,10 @@ public final class SimulateCommand implements Callable<Integer> {
     if (upTo != null) {
       Options.range(spec, "--capacity-up-to", upTo, 1, 100_000);
     }
-    boolean searching = capacity != null ? capacity : scenario.equals("seed-case-study");
+    if (budget != null) {
+      Options.positive(spec, "--budget", budget);
+    }
+    boolean searching = budget != null || (capacity != null ? capacity : scenario.equals("seed-case-study"));
     Scenario s = load(spec, "--scenario", scenario);
     int fromFile = s.faults.size();
     if (seed != null) s.seed = seed;
@@ -156,9 +164,11 @@ public final class SimulateCommand implements Callable<Integer> {
     long began = System.nanoTime();
     System.err.printf(Locale.ROOT, "[capacity] searching the largest jobs/day under the SLO: %d architecture(s) x %d seed(s) on %d thread(s)%n",
         architectures.size(), seeds, threads);
-    CapacitySearch.Result found = CapacitySearch.sustainableLoad(s, architectures, new CapacitySearch.Settings(seeds, threads, slo,
-        upTo == null ? 0 : upTo), known, (arch, f) -> System.err.printf(Locale.ROOT, "[capacity] %-15s seed %d: %s jobs/day (%s, %d probes) at %.0f s%n",
-            arch, f.seed(), f.value(), f.limit(), f.probes().size(), (System.nanoTime() - began) / 1e9));
+    CapacitySearch.Settings settings = new CapacitySearch.Settings(seeds, threads, slo, upTo == null ? 0 : upTo);
+    CapacitySearch.Listener listener = (arch, f) -> System.err.printf(Locale.ROOT, "[capacity] %-15s seed %d: %s jobs/day (%s, %d probes) at %.0f s%n",
+        arch, f.seed(), f.value(), f.limit(), f.probes().size(), (System.nanoTime() - began) / 1e9);
+    CapacitySearch.Result found = budget != null ? CapacitySearch.sustainableLoadWithin(s, architectures, budget, settings, listener)
+        : CapacitySearch.sustainableLoad(s, architectures, settings, known, listener);
     System.err.printf(Locale.ROOT, "[capacity] %.1f s wall for the search%n", (System.nanoTime() - began) / 1e9);
     return found;
   }
@@ -264,6 +274,10 @@ public final class SimulateCommand implements Callable<Integer> {
   /** The search's findings: median, range and each seed's value; "≥" where a seed met the search's upper bound. */
   static void printFindings(CapacitySearch.Result c, String what, String unit) {
     Slo slo = c.slo();
+    if (c.budgetPerMonth() != null) {
+      System.out.printf(Locale.ROOT, "Within $%,.0f a month: at each load, the fixed write capacity the budget buys after storage and stream%n",
+          c.budgetPerMonth());
+    }
     System.out.printf(Locale.ROOT, "Capacity: %s under the SLO (p99 <= %,.0f s, nothing lost, every job done, none later than %,.0f s),"
         + " %d seeds from %d, %.0f %% resolution%n", what, slo.p99Seconds(), slo.stallLimitSeconds(), c.seeds().size(), c.seeds().get(0),
         CapacitySearch.RESOLUTION * 100);

@@ -66,6 +66,26 @@ class CapacityCommandsTest {
   }
 
   @Test
+  void simulateWithinABudgetSearchesAtTheCapacityTheBudgetBuys() throws Exception {
+    Run r = spillway("simulate", "--scenario", "producer-overload", "--architecture", "direct-chunked", "--budget", "300", "--seeds", "2",
+        "--json");
+    assertThat(r.exit()).isZero();
+    JsonNode json = JSON.readTree(r.out());
+
+    assertThat(json.get("capacitySearch").get("budgetPerMonth").asDouble()).isEqualTo(300);
+    JsonNode direct = json.get("architectures").get(0);
+    assertThat(direct.get("sustainableJobsPerDayRange")).hasSize(2);
+    assertThat(direct.get("sustainableJobsPerDay").asDouble()).as("USD 300 a month carries some load").isPositive();
+    for (JsonNode seed : direct.get("capacitySearch").get("bySeed")) {
+      for (JsonNode probe : seed.get("probes")) {
+        if (probe.get("meets").asBoolean()) {
+          assertThat(probe.get("monthlyCost").asDouble()).isLessThanOrEqualTo(300);
+        }
+      }
+    }
+  }
+
+  @Test
   void simulateOtherScenariosSearchOnlyWhenAskedAndPrintTheCapacityTable() {
     Run plain = spillway("simulate", "--scenario", "producer-overload", "--architecture", "legacy-rdbms", "--json");
     assertThat(plain.exit()).isZero();

@@ -209,6 +209,7 @@ class CliInputTest {
         "shard-readers@9+60:500", "readers");
     assertRefused(spillway("simulate"), "simulate", "--scenario");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--seeds", "0"), "simulate", "--seeds", "0", "1..100");
+    assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--budget", "0"), "simulate", "--budget", "0", "above 0");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--capacity-up-to", "0"), "simulate", "--capacity-up-to", "0",
         "1..100000");
     assertRefused(spillway("simulate", "--scenario", "seed-case-study", "--stall-limit", "10"), "simulate", "--stall-limit", "10",

@@ -111,7 +111,11 @@ public final class CapacitySearch {
 
   /** A search's findings, one per architecture, and how it was made. */
   public record Result(Searched searched, Slo slo, List<Long> seeds, long floor, Map<String, Long> caps, Long atJobsPerDay,
-      List<Finding> findings) {
+      List<Finding> findings, Double budgetPerMonth) {
+    public Result(Searched searched, Slo slo, List<Long> seeds, long floor, Map<String, Long> caps, Long atJobsPerDay, List<Finding> findings) {
+      this(searched, slo, seeds, floor, caps, atJobsPerDay, findings, null);
+    }
+
     public Finding finding(String architecture) {
       return findings.stream().filter(f -> f.architecture().equals(architecture)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("no capacity finding for " + architecture));
@@ -124,8 +128,14 @@ public final class CapacitySearch {
     /** How the search was made, for the report's top level. */
     public Map<String, Object> methodJson() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("searched", searched == Searched.LOAD ? "the largest jobs/day each architecture sustains at the scenario's capacity"
+      m.put("searched", searched == Searched.LOAD
+          ? budgetPerMonth == null ? "the largest jobs/day each architecture sustains at the scenario's capacity"
+              : "the largest jobs/day each architecture sustains within the monthly budget: at each load, the write capacity what the"
+                  + " budget leaves after that load's storage and the stream buys, the run's own cost at most the budget"
           : "the smallest capacity each architecture needs at " + atJobsPerDay + " jobs/day");
+      if (budgetPerMonth != null) {
+        m.put("budgetPerMonth", budgetPerMonth);
+      }
       m.put("slo", slo.toJson());
       m.put("seeds", seeds);
       m.put("resolution", RESOLUTION);
@@ -201,6 +211,25 @@ public final class CapacitySearch {
    */
   public static Result sustainableLoad(Scenario scenario, List<String> architectures, Settings settings,
       Map<String, ArchitectureResult> known, Listener listener) {
+    return loadSearch(scenario, architectures, settings, known, null, listener);
+  }
+
+  /**
+   * The largest jobs a day each architecture sustains under the level within {@code budgetPerMonth}
+   * (USD): at each load probed, the fixed provisioned write capacity the budget buys after that
+   * load's storage and the stream ({@link #withinBudget}); a probe whose run costs more than the
+   * budget misses.
+   */
+  public static Result sustainableLoadWithin(Scenario scenario, List<String> architectures, double budgetPerMonth, Settings settings,
+      Listener listener) {
+    if (!(budgetPerMonth > 0)) {
+      throw new InvalidFieldException("budget", budgetPerMonth, "> 0 USD a month");
+    }
+    return loadSearch(scenario, architectures, settings, Map.of(), budgetPerMonth, listener);
+  }
+
+  private static Result loadSearch(Scenario scenario, List<String> architectures, Settings settings,
+      Map<String, ArchitectureResult> known, Double budget, Listener listener) {
     Scenario base = copy(scenario.validate());
     double offered = offeredJobsPerDay(base);
     if (!(offered >= 1)) {
@@ -220,9 +249,70 @@ public final class CapacitySearch {
       }
       Scenario s = atLoad(base, load);
       s.seed = seed;
-      return probe(s.validate(), arch, load, settings.slo());
+      if (budget == null) {
+        return probe(s.validate(), arch, load, settings.slo());
+      }
+      Bought bought = withinBudget(s.validate(), arch, budget);
+      if (bought.scenario() == null) {
+        return new Probe(load, JobSchedule.draw(s, Simulation.START).size(), false, null, null, bought.why());
+      }
+      Probe p = probe(bought.scenario().validate(), arch, load, settings.slo());
+      if (p.meets() && p.monthlyCost() != null && p.monthlyCost() > budget) {
+        return new Probe(p.value(), p.jobs(), false, p.p99Seconds(), p.monthlyCost(),
+            String.format(java.util.Locale.ROOT, "costs $%,.0f a month, past the $%,.0f budget", p.monthlyCost(), budget));
+      }
+      return p;
     }, listener);
-    return new Result(Searched.LOAD, settings.slo(), seeds(base.seed, settings.seeds()), floor, caps, null, findings);
+    return new Result(Searched.LOAD, settings.slo(), seeds(base.seed, settings.seeds()), floor, caps, null, findings, budget);
+  }
+
+  /** The share of a budget {@link #withinBudget} holds back from the write capacity it buys. */
+  static final double BUDGET_RESERVE = 0.001;
+
+  /** What a budget buys for one architecture at one load: the scenario with that capacity, or null and why it buys none. */
+  record Bought(Scenario scenario, String why) {}
+
+  /**
+   * The capacity {@code budget} (USD a month) buys for {@code architecture} on {@code s}'s jobs:
+   * the legacy primary if the budget covers its instance; for the DynamoDB designs, what is left
+   * after the month's storage of these jobs (their stored bytes at the storage price) and, for
+   * spillway, the stream (its shards, or an on-demand stream's hours and GB), spent on fixed
+   * provisioned write units at the WCU-hour price.
+   */
+  static Bought withinBudget(Scenario s, String architecture, double budget) {
+    Scenario.Prices p = s.prices;
+    if (architecture.equals("legacy-rdbms")) {
+      return budget >= p.rdbmsInstanceMonth ? new Bought(s, null)
+          : new Bought(null, String.format(java.util.Locale.ROOT, "the primary's $%,.0f a month is past the $%,.0f budget", p.rdbmsInstanceMonth, budget));
+    }
+    List<JobSchedule.Planned> jobs = JobSchedule.draw(s, Simulation.START);
+    double stored = 0;
+    long putUnits = 0;
+    for (JobSchedule.Planned j : jobs) {
+      stored += architecture.equals("item-per-event") ? (double) j.events() * (j.spec().eventBytes + ItemPerEventRun.ITEM_OVERHEAD_BYTES) : j.storedBytes();
+      putUnits += CohortRun.putPayloadUnits(j);
+    }
+    double storage = stored / 1e9 * (30 / s.days) * p.dynamoStorageGbMonth;
+    double stream = 0;
+    if (architecture.equals("spillway")) {
+      java.util.Map<String, Double> cost = new LinkedHashMap<>();
+      double toMonth = 30 / ((s.days * 24 + s.drainHours) / 24);
+      if (s.stream.onDemandMode()) {
+        StreamCosts.onDemand(cost, s, (long) stored, (long) stored, toMonth);
+      } else {
+        StreamCosts.provisioned(cost, s, putUnits, toMonth);
+      }
+      for (double c : cost.values()) stream += c;
+    }
+    // a thousandth of the budget held back: the run's own chunk boundaries and retries move its bill by a little
+    double left = budget * (1 - BUDGET_RESERVE) - storage - stream;
+    // a table takes at most what a scenario may ask of it (quota increases included)
+    long units = (long) Math.min(10_000_000, Math.floor(left / (p.dynamoWcuHour * 24 * 30)));
+    if (units < 1) {
+      return new Bought(null, String.format(java.util.Locale.ROOT, "the budget leaves no write capacity: storage $%,.0f and stream $%,.0f a month of $%,.0f",
+          storage, stream, budget));
+    }
+    return new Bought(withCapacity(s, architecture, units), null);
   }
 
   /**

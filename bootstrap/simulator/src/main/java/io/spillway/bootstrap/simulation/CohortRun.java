@@ -127,6 +127,12 @@ final class CohortRun extends ArchitectureRun {
     }
   }
 
+  /** The PUT payload units (25 KB each, per record) a provisioned stream bills for all of a job's chunks. */
+  static long putPayloadUnits(JobSchedule.Planned plan) {
+    Flow f = new Flow(plan, null);
+    return f.chunks * ((f.chunkBytes + PUT_PAYLOAD_UNIT_BYTES - 1) / PUT_PAYLOAD_UNIT_BYTES);
+  }
+
   /** A producer host: its bounded buffer of cut chunks, oldest first. */
   private static final class Host {
     final ArrayDeque<Cohort> buffer = new ArrayDeque<>();

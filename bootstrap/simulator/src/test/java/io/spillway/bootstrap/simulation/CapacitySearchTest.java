@@ -188,4 +188,45 @@ class CapacitySearchTest {
     }
     assertThat(seed.workload.jobsPerDay).as("the scenario itself is left alone").isEqualTo(520);
   }
+
+  @Test
+  void aBudgetBuysLessWriteCapacityAsTheLoadsStorageGrowsAndNoneOnceStorageTakesItAll() {
+    Scenario small = Scenarios.small(11, 400, 2, 600);
+    double budget = 400;
+
+    CapacitySearch.Bought light = CapacitySearch.withinBudget(CapacitySearch.atLoad(small, 100).validate(), "direct-chunked", budget);
+    CapacitySearch.Bought heavy = CapacitySearch.withinBudget(CapacitySearch.atLoad(small, 800).validate(), "direct-chunked", budget);
+    CapacitySearch.Bought withStream = CapacitySearch.withinBudget(CapacitySearch.atLoad(small, 100).validate(), "spillway", budget);
+
+    assertThat(light.scenario().table.writeUnits).isGreaterThan(heavy.scenario().table.writeUnits);
+    assertThat(withStream.scenario().table.writeUnits).as("the stream's shards come out of the same budget")
+        .isLessThan(light.scenario().table.writeUnits);
+    // USD 0.00065 a WCU-hour: 400 a month less the storage buys ~850 WCU/s, not more
+    assertThat(light.scenario().table.writeUnits).isLessThanOrEqualTo(budget / (0.00065 * 720));
+    assertThat(CapacitySearch.withinBudget(CapacitySearch.atLoad(small, 100).validate(), "direct-chunked", 0.01).scenario()).isNull();
+    assertThat(CapacitySearch.withinBudget(small, "legacy-rdbms", 100).why()).contains("$650 a month");
+  }
+
+  @Test
+  void withinABudgetEveryLoadFoundCostsNoMoreThanItAndMoreBudgetSustainsNoLess() {
+    Scenario s = Scenarios.small(5, 400, 2, 600);
+    List<String> archs = List.of("direct-chunked");
+
+    CapacitySearch.Result tight = CapacitySearch.sustainableLoadWithin(s, archs, 60, settings(s, 2, 2), CapacitySearch.Listener.silent());
+    CapacitySearch.Result loose = CapacitySearch.sustainableLoadWithin(s, archs, 600, settings(s, 2, 2), CapacitySearch.Listener.silent());
+
+    for (CapacitySearch.Result r : List.of(tight, loose)) {
+      assertThat(r.budgetPerMonth()).isNotNull();
+      assertThat(r.methodJson()).containsEntry("budgetPerMonth", r.budgetPerMonth());
+      for (CapacitySearch.SeedFinding f : r.finding("direct-chunked").seeds()) {
+        assertThat(f.probes()).filteredOn(CapacitySearch.Probe::meets).allSatisfy(p -> assertThat(p.monthlyCost()).isLessThanOrEqualTo(r.budgetPerMonth()));
+      }
+    }
+    List<Long> few = tight.finding("direct-chunked").values();
+    List<Long> more = loose.finding("direct-chunked").values();
+    for (int i = 0; i < few.size(); i++) {
+      assertThat(more.get(i) == null ? 0 : more.get(i)).as("seed %d", i).isGreaterThanOrEqualTo(few.get(i) == null ? 0 : few.get(i));
+    }
+    assertThat(more.get(0)).as("the loose budget carries some load").isNotNull().isPositive();
+  }
 }
