@@ -340,6 +340,11 @@ public final class InMemoryStream implements ChunkStream {
     shard.checkpointed = nextPosition;
   }
 
+  /** The position consumers have checkpointed up to on the shard (0 before any): below it, a releasing stream holds sizes only. */
+  public synchronized long checkpointedPosition(String shardId) {
+    return shard(shardId).checkpointed;
+  }
+
   /** Bytes of retained records consumers have checkpointed past (what an operator sees drain). */
   public synchronized long checkpointedBytes() {
     return checkpointedBytes;

@@ -211,6 +211,9 @@ final class ChunkedRun extends ArchitectureRun {
           return null;
         }
         for (int r = 0; r < positions.length; r++) {
+          // the run's stream keeps only the sizes of what Spillway checkpointed: a reader throttled behind that point skips
+          // to it (its reads of those records go uncounted; it contends for the calls and the bytes past the checkpoint)
+          positions[r] = Math.max(positions[r], stream.checkpointedPosition(shard));
           InMemoryStream.ReadResult read = stream.read(shard, positions[r], 10_000);
           positions[r] = read.nextPosition();
         }
