@@ -604,6 +604,12 @@ public final class TableCapacity {
     return partitions.headMap(hash(partitionKey), true).size() - 1;
   }
 
+  /** The write units the partition at {@code index} (in hash order) has taken in the second of {@code at}: for tests. */
+  synchronized double partitionWritesIn(int index, Instant at) {
+    Partition p = new ArrayList<>(partitions.values()).get(index);
+    return seconds.at(at.getEpochSecond()).writesOf(p.id);
+  }
+
   /** Splits so far because a partition passed 10 GiB, and because one stayed hot. */
   public synchronized long splitsForSize() {
     return splitsForSize;
