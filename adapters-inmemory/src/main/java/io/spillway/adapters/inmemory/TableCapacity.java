@@ -92,7 +92,7 @@ public final class TableCapacity {
   public static final double ON_DEMAND_WARM_WRITE_UNITS = 4_000;
   public static final double ON_DEMAND_WARM_READ_UNITS = 12_000;
   /** Read units a provisioned table has unless given others. */
-  public static final double DEFAULT_PROVISIONED_READ_UNITS = 1_000;
+  public static final double DEFAULT_PROVISIONED_READ_UNITS = 100;
   /** Bytes one read unit reads strongly consistent (half a unit eventually consistent). */
   public static final int READ_UNIT_BYTES = 4_096;
 

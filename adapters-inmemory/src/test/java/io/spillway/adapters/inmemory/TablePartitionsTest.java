@@ -42,7 +42,7 @@ class TablePartitionsTest {
   @Test
   void aNewTableHasThePartitionsItsCapacityNeeds() {
     assertThat(table(TableCapacity.Settings.provisioned(10).withReadUnits(10)).partitions()).as("10 WCU, 10 RCU").isEqualTo(1);
-    assertThat(table(TableCapacity.Settings.provisioned(1_000)).partitions()).as("1,000 WCU + 1,000 RCU: 1.33").isEqualTo(2);
+    assertThat(table(TableCapacity.Settings.provisioned(1_000)).partitions()).as("1,000 WCU + 100 RCU: 1.03").isEqualTo(2);
     assertThat(table(TableCapacity.Settings.provisioned(10_000).withReadUnits(3_000)).partitions()).as("10 + 1").isEqualTo(11);
     assertThat(table(TableCapacity.Settings.onDemand()).partitions()).as("on-demand: 4,000 WCU and 12,000 RCU warm").isEqualTo(4);
     assertThat(table(TableCapacity.Settings.unlimited()).partitions()).isEqualTo(1);
@@ -52,7 +52,7 @@ class TablePartitionsTest {
   void raisingProvisionedCapacityAddsPartitionsAndLoweringItKeepsThem() {
     TableCapacity table = table(TableCapacity.Settings.provisioned(1_000));
     table.setWriteUnitsPerSecond(5_000, T.plusSeconds(1));
-    assertThat(table.partitions()).as("5 + 1/3").isEqualTo(6);
+    assertThat(table.partitions()).as("5 + 1/30").isEqualTo(6);
     table.setWriteUnitsPerSecond(100, T.plusSeconds(2));
     assertThat(table.partitions()).as("partitions never merge").isEqualTo(6);
     assertThat(table.writeUnitsPerSecond()).isEqualTo(100);

@@ -110,8 +110,13 @@ public final class Scenario {
     public String mode = "provisioned";
     /** Provisioned write units (on-demand: see {@link #warmWriteUnits}). */
     public double writeUnits = 2_000;
-    /** Provisioned read units (an on-demand table reads its warm 12,000 at once). */
-    public double readUnits = 1_000;
+    /**
+     * Provisioned read units (an on-demand table reads its warm 12,000 at once). The simulated
+     * architectures read only to count chunks; 100 is an assumption: about what reading the seed
+     * day's ~7 GB of chunks back once, spread over the day, would average (7 GB / 4 KB / 86,400 s
+     * ≈ 20 units a second), with room for bursts.
+     */
+    public double readUnits = 100;
     /** On-demand: what the table takes at once, its warm throughput (a new table's 4,000). */
     public double warmWriteUnits = 4_000;
     /** On-demand: the optional maximum write throughput; null for none. */
