@@ -56,6 +56,16 @@ final class SecondWindows<W extends SecondWindows.Window> {
     return w;
   }
 
+  /** Every window allocated so far, live or stale (a partition split copies its parent's use into each). */
+  @SuppressWarnings("unchecked")
+  void forEachWindow(java.util.function.Consumer<W> action) {
+    for (Object w : windows) {
+      if (w != null) {
+        action.accept((W) w);
+      }
+    }
+  }
+
   /** The latest second any call has reached. */
   long latest() {
     return latest;

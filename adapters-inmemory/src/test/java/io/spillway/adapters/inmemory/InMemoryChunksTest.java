@@ -128,4 +128,39 @@ class InMemoryChunksTest {
       }
     }).isInstanceOfSatisfying(CorruptChunkException.class, e -> assertThat(e.reason()).isEqualTo(CorruptChunkException.Reason.CHECKSUM_MISMATCH));
   }
+
+  @Test
+  void aCountReadsTheKeysOnlyIndexEventuallyConsistent() {
+    InMemoryChunks table = table(TableCapacity.Settings.unlimited());
+    Chunk chunk = multiUnitChunk();
+    table.putIfAbsent(chunk);
+
+    assertThat(table.count(chunk.id().jobId(), chunk.id().bucket())).isEqualTo(1);
+    assertThat(table.capacity().readUnitsConsumed()).as("one index item of keys: half a 4 KB read").isEqualTo(0.5);
+  }
+
+  @Test
+  void aReadChargesTheItemsSizesSummedAndRoundedUpToFourKilobytesStronglyConsistent() {
+    InMemoryChunks table = table(TableCapacity.Settings.unlimited());
+    Chunk chunk = multiUnitChunk();
+    table.putIfAbsent(chunk);
+
+    try (Stream<Chunk> s = table.read(chunk.id().jobId(), chunk.id().bucket(), Optional.empty())) {
+      assertThat(s.count()).isEqualTo(1);
+    }
+    assertThat(table.capacity().readUnitsConsumed()).isEqualTo(Math.ceil(chunk.storedItemSize() / 4096.0));
+  }
+
+  @Test
+  void aThrottledReadIsCountedAndAnsweredAsTheSdksRetryWouldBe() {
+    InMemoryChunks table = table(TableCapacity.Settings.provisioned(100).withReadUnits(1));
+    Chunk chunk = ContractFixtures.firstEuChunk();
+    table.putIfAbsent(chunk);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(table.count(chunk.id().jobId(), chunk.id().bucket())).isEqualTo(1);
+    }
+    assertThat(table.capacity().readsThrottled()).as("1 read unit a second: two counts of half a unit").isEqualTo(1);
+    assertThat(table.capacity().readUnitsConsumed()).as("the retried read is charged too").isEqualTo(1.5);
+  }
 }

@@ -49,11 +49,13 @@ class TableCapacityTest {
     TableCapacity table = provisioned(10);
     Instant later = T.plusSeconds(1_000);
 
-    // spread over keys: one key takes at most 1,000 units a second
+    // spread over seconds: a 10-unit table has one partition, and a partition takes at most 1,000 units a second
     assertThat(table.tryConsume("J#a#0", 1_000, later)).isTrue();
-    assertThat(table.tryConsume("J#a#1", 1_000, later)).isTrue();
-    assertThat(table.tryConsume("J#a#2", 1_000, later)).isTrue();
-    assertThat(table.tryConsume("J#a#3", 1, later)).as("300 s x 10 units saved, not 1,000 s").isFalse();
+    assertThat(table.tryConsume("J#a#1", 1_000, later.plusSeconds(1))).isTrue();
+    assertThat(table.tryConsume("J#a#2", 1_000, later.plusSeconds(2))).isTrue();
+    assertThat(table.tryConsume("J#a#3", 1_000, later.plusSeconds(3))).as("300 s x 10 units saved, not 1,000 s").isFalse();
+    assertThat(table.tryConsume("J#a#3", 30, later.plusSeconds(3))).as("3,000 saved + 3 s x 10 - 3,000 spent").isTrue();
+    assertThat(table.tryConsume("J#a#4", 1, later.plusSeconds(3))).isFalse();
   }
 
   @Test

@@ -24,6 +24,12 @@ public final class ArchitectureResult {
   long storedBytes;
   double wcuConsumed;
   long throttledRequests;
+  /** Read units the table charged (the availability check's counts, a resumed producer's key listings). */
+  double rcuConsumed;
+  /** Reads the table refused (then retried, as the SDK does, and charged). */
+  long throttledTableReads;
+  /** The table's physical partitions at the end of the run. */
+  int tablePartitions;
   long maxProducerBufferBytes;
   long producerBufferBoundBytes;
   double producerStalledSeconds;
@@ -146,6 +152,14 @@ public final class ArchitectureResult {
     return firstAlarmAt;
   }
 
+  public double rcuConsumed() {
+    return rcuConsumed;
+  }
+
+  public long throttledTableReads() {
+    return throttledTableReads;
+  }
+
   public double monthlyCost() {
     return cost.getOrDefault("total", 0.0);
   }
@@ -220,6 +234,9 @@ public final class ArchitectureResult {
     m.put("storedBytes", storedBytes);
     m.put("wcuConsumed", Math.round(wcuConsumed));
     m.put("throttledRequests", throttledRequests);
+    m.put("rcuConsumed", round(rcuConsumed, 1));
+    m.put("throttledTableReads", throttledTableReads);
+    m.put("tablePartitions", tablePartitions);
     m.put("maxProducerBufferBytes", maxProducerBufferBytes);
     m.put("producerBufferBoundBytes", producerBufferBoundBytes);
     m.put("producerStalledSeconds", round(producerStalledSeconds, 1));

@@ -40,13 +40,18 @@ abstract class ArchitectureRun {
   static TableCapacity table(Scenario s, Instant start) {
     if (s.table.mode.equals("on-demand")) {
       TableCapacity.Settings d = TableCapacity.Settings.onDemand();
-      return new TableCapacity(new TableCapacity.Settings(TableCapacity.Mode.ON_DEMAND, s.table.writeUnits, d.burstWindow(),
-          d.partitionWriteUnitsPerSecond(), 0), start);
+      TableCapacity.Settings settings = new TableCapacity.Settings(TableCapacity.Mode.ON_DEMAND, s.table.warmWriteUnits, d.burstWindow(),
+          d.partitionWriteUnitsPerSecond(), 0).withQuota(s.table.quotaWriteUnits, s.table.quotaReadUnits);
+      if (s.table.maxWriteUnits != null) {
+        settings = settings.withMaxWriteUnits(s.table.maxWriteUnits);
+      }
+      return new TableCapacity(settings, start);
     }
     Optional<TableCapacity.AutoScaling> scaling = Optional.ofNullable(s.table.autoScaling).map(a -> new TableCapacity.AutoScaling(
         a.min, a.max, a.targetUtilization, Duration.ofMinutes(a.scaleOutAfterMinutes), Duration.ofMinutes(a.applyDelayMinutes),
         Duration.ofMinutes(a.scaleInAfterMinutes)));
-    return new TableCapacity(TableCapacity.Settings.provisioned(s.table.writeUnits), start, scaling);
+    return new TableCapacity(TableCapacity.Settings.provisioned(s.table.writeUnits).withReadUnits(s.table.readUnits)
+        .withQuota(s.table.quotaWriteUnits, s.table.quotaReadUnits), start, scaling);
   }
 
   static Duration hours(double h) {
@@ -157,6 +162,16 @@ abstract class ArchitectureRun {
         ? result.wcuConsumed / 1e6 * p.dynamoWriteRequestUnitsPerMillion * toMonth
         : result.provisionedWcuHours * p.dynamoWcuHour * toMonth;
     result.cost.put("dynamoWrites", tableCost);
+    if (usesTable()) {
+      result.rcuConsumed = table.readUnitsConsumed();
+      result.throttledTableReads = table.readsThrottled();
+      result.tablePartitions = table.partitions();
+    }
+    // provisioned read units are fixed for the run: paid for each sampled minute, as the write units are
+    double readCost = table.settings().mode() == TableCapacity.Mode.ON_DEMAND
+        ? result.rcuConsumed / 1e6 * p.dynamoReadRequestUnitsPerMillion * toMonth
+        : usesTable() ? table.readUnitsPerSecond() * result.timeline.size() * SAMPLE.toSeconds() / 3_600.0 * p.dynamoRcuHour * toMonth : 0;
+    result.cost.put("dynamoReads", readCost);
     // storage: a month of data held for a month
     double storage = result.storedBytes / 1e9 * (30 / scenario.days) * p.dynamoStorageGbMonth;
     result.cost.put("dynamoStorage", storage);

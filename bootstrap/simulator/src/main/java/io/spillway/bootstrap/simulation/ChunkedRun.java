@@ -447,6 +447,12 @@ final class ChunkedRun extends ArchitectureRun {
     }
 
     @Override
+    public Stream<Chunk> readAfter(JobId job, int bucket, Optional<String> group, ChunkId after) {
+      // the table starts the Query at the key, and charges only what it reads from there
+      return delegate.readAfter(job, bucket, group, after);
+    }
+
+    @Override
     public long count(JobId job, int bucket) {
       return delegate.count(job, bucket);
     }

@@ -125,11 +125,29 @@ public final class Scenario {
     }
   }
 
-  /** {@code mode}: provisioned or on-demand; auto-scaling applies to provisioned tables. */
+  /**
+   * {@code mode}: provisioned or on-demand; auto-scaling applies to provisioned tables. The
+   * per-table quota ({@code quotaWriteUnits}, {@code quotaReadUnits}: 40,000 each by default, as AWS
+   * sets it) caps provisioned, auto-scaled and on-demand capacity; asking for more needs a quota
+   * increase, which raising the quota here stands for.
+   */
   public static final class Table {
     public String mode = "provisioned";
-    /** Provisioned write units, or for on-demand the rate a new table absorbs (4,000). */
+    /** Provisioned write units (on-demand: see {@link #warmWriteUnits}). */
     public double writeUnits = 2_000;
+    /**
+     * Provisioned read units (an on-demand table reads its warm 12,000 at once). The simulated
+     * architectures read only to count chunks; 100 is an assumption: about what reading the seed
+     * day's ~7 GB of chunks back once, spread over the day, would average (7 GB / 4 KB / 86,400 s
+     * ≈ 20 units a second), with room for bursts.
+     */
+    public double readUnits = 100;
+    /** On-demand: what the table takes at once, its warm throughput (a new table's 4,000). */
+    public double warmWriteUnits = 4_000;
+    /** On-demand: the optional maximum write throughput; null for none. */
+    public Double maxWriteUnits;
+    public double quotaWriteUnits = 40_000;
+    public double quotaReadUnits = 40_000;
     public AutoScaling autoScaling;
   }
 
@@ -219,6 +237,10 @@ public final class Scenario {
     public double dynamoWcuHour = 0.00065;
     /** Per million on-demand write request units. */
     public double dynamoWriteRequestUnitsPerMillion = 0.625;
+    /** Per provisioned read capacity unit-hour. */
+    public double dynamoRcuHour = 0.00013;
+    /** Per million on-demand read request units. */
+    public double dynamoReadRequestUnitsPerMillion = 0.125;
     public double dynamoStorageGbMonth = 0.25;
     /**
      * The legacy primary's instance per month: about USD 0.90 an hour for a db.r6g.2xlarge-class
@@ -296,6 +318,22 @@ public final class Scenario {
       throw new InvalidFieldException("table.mode", table.mode, "provisioned or on-demand");
     }
     range("table.writeUnits", table.writeUnits, 1, 10_000_000);
+    range("table.readUnits", table.readUnits, 1, 10_000_000);
+    range("table.warmWriteUnits", table.warmWriteUnits, 1, 10_000_000);
+    range("table.quotaWriteUnits", table.quotaWriteUnits, 1, 10_000_000);
+    range("table.quotaReadUnits", table.quotaReadUnits, 1, 10_000_000);
+    if (table.maxWriteUnits != null) {
+      if (!table.mode.equals("on-demand")) {
+        throw new InvalidFieldException("table.maxWriteUnits", table.maxWriteUnits, "a maximum throughput only with mode on-demand");
+      }
+      range("table.maxWriteUnits", table.maxWriteUnits, 1, 10_000_000);
+    }
+    if (table.mode.equals("provisioned")) {
+      withinQuota("table.writeUnits", table.writeUnits, table.quotaWriteUnits, "table.quotaWriteUnits");
+      withinQuota("table.readUnits", table.readUnits, table.quotaReadUnits, "table.quotaReadUnits");
+    } else {
+      withinQuota("table.warmWriteUnits", table.warmWriteUnits, table.quotaWriteUnits, "table.quotaWriteUnits");
+    }
     if (table.autoScaling != null) {
       if (!table.mode.equals("provisioned")) {
         throw new InvalidFieldException("table.autoScaling", table.mode, "auto-scaling only with mode provisioned");
@@ -306,6 +344,7 @@ public final class Scenario {
       range("table.autoScaling.scaleOutAfterMinutes", table.autoScaling.scaleOutAfterMinutes, 1, 60);
       range("table.autoScaling.applyDelayMinutes", table.autoScaling.applyDelayMinutes, 0, 60);
       range("table.autoScaling.scaleInAfterMinutes", table.autoScaling.scaleInAfterMinutes, 1, 24 * 60);
+      withinQuota("table.autoScaling.max", table.autoScaling.max, table.quotaWriteUnits, "table.quotaWriteUnits");
     }
     // an on-demand stream is read through its initial shards, each with the shards later split from it
     // the services engine reads an on-demand stream through its 4 initial shards; cohorts read every shard it grows
@@ -337,6 +376,14 @@ public final class Scenario {
       range(p + "readers", f.readers, 1, 100);
     }
     return this;
+  }
+
+  /** Capacity past the per-table quota is refused by AWS until the quota is raised. */
+  private static void withinQuota(String field, double value, double quota, String quotaField) {
+    if (value > quota) {
+      throw new InvalidFieldException(field, value, "at most the per-table quota of " + Math.round(quota)
+          + " units (" + quotaField + "); more needs a quota increase");
+    }
   }
 
   private static void range(String field, double value, double min, double max) {
