@@ -431,6 +431,34 @@ public final class TableCapacity {
   }
 
   /**
+   * Fluid writes, for a simulation that moves many writers' chunks as one aggregate a second:
+   * {@code items} items of {@code unitsEach} units on keys of high cardinality, spread over the
+   * second and evenly over the partitions. Grants as many as the table's capacity and its partitions
+   * together allow (their count × 1,000 WCU/s, less what the second already took), so a whole item
+   * is never refused for landing on a partition that, over the second, has room for a share of it —
+   * an artefact of charging a second's writes at once. No one partition is charged, so none heats
+   * up: an even spread has no hot partition to split. O(1), whatever the partition count.
+   */
+  public synchronized int tryConsumeSpread(int items, double unitsEach, Instant now) {
+    advance(now);
+    if (stormRefuses(now)) {
+      writes.throttled += items;
+      return 0;
+    }
+    SecondUse second = seconds.at(now.getEpochSecond());
+    double room = available(writes, second.units, now);
+    if (settings.mode() != Mode.UNLIMITED) {
+      room = Math.min(room, partitions.size() * PARTITION_WRITE_UNITS - second.units);
+    }
+    int granted = (int) Math.max(0, Math.min(items, Math.floor(room / unitsEach + 1e-9)));
+    if (granted > 0) {
+      take(writes, granted * unitsEach, second, now);
+    }
+    writes.throttled += items - granted;
+    return granted;
+  }
+
+  /**
    * One BatchWriteItem of {@code items} items sharing {@code partitionKey} (one job's items under
    * one key): grants as many as the table, the key's 1,000 units a second and its partition allow.
    */

@@ -305,7 +305,8 @@ public final class CapacitySearch {
       for (double c : cost.values()) stream += c;
     }
     // a thousandth of the budget held back: the run's own chunk boundaries and retries move its bill by a little
-    double left = budget * (1 - BUDGET_RESERVE) - storage - stream;
+    double reads = s.table.readUnits * p.dynamoRcuHour * 24 * 30;
+    double left = budget * (1 - BUDGET_RESERVE) - storage - stream - reads;
     // a table takes at most what a scenario may ask of it (quota increases included)
     long units = (long) Math.min(10_000_000, Math.floor(left / (p.dynamoWcuHour * 24 * 30)));
     if (units < 1) {
@@ -364,6 +365,8 @@ public final class CapacitySearch {
     } else {
       s.table.mode = "provisioned";
       s.table.writeUnits = capacity;
+      // a search asks what capacity it takes; past the table's quota that takes an increase, which the report lists
+      s.table.quotaWriteUnits = Math.max(s.table.quotaWriteUnits, capacity);
       s.table.autoScaling = null;
       s.consumers.writeUnitsPerSecondPerWorker = Math.ceil((double) capacity / s.consumers.workers);
     }

@@ -38,8 +38,9 @@ import java.util.Map;
  * </ol>
  *
  * <p>Every write is charged to the same {@link io.spillway.adapters.inmemory.TableCapacity} model
- * as the services engine, with a job's writes bounded by its partition keys ({@code buckets} keys
- * at 1,000 WCU/s each). The stream is taken as a whole, its shards loaded evenly (chunks are keyed
+ * as the services engine — as a second's writes spread over its physical partitions ({@code
+ * tryConsumeSpread}: the partitions' 1,000 WCU/s each bound them together) — with a job's writes
+ * bounded by its partition keys ({@code buckets} keys at 1,000 WCU/s each). The stream is taken as a whole, its shards loaded evenly (chunks are keyed
  * by their id, so a job's chunks spread over every shard); a shard's own limits scale with the
  * shard count. The live forecast is the services engine's {@link RetentionWatch}, fed the same
  * figures an operator sees.
@@ -387,7 +388,7 @@ final class CohortRun extends ArchitectureRun {
       while (!host.buffer.isEmpty()) {
         Cohort c = host.buffer.peekFirst();
         long n = Math.min(c.count, keyRoom(c.job));
-        int granted = n <= 0 ? 0 : table.tryConsumeItems((int) Math.min(n, Integer.MAX_VALUE), c.job.unitsPerChunk, now);
+        int granted = n <= 0 ? 0 : table.tryConsumeSpread((int) Math.min(n, Integer.MAX_VALUE), c.job.unitsPerChunk, now);
         store(c, granted);
         host.bytes -= granted * c.job.chunkBytes;
         if (c.count == 0) {
@@ -459,7 +460,7 @@ final class CohortRun extends ArchitectureRun {
         continue; // this job's keys are full this second; other jobs' chunks sit on other keys
       }
       long bytes = n * c.job.chunkBytes;
-      int granted = table.tryConsumeItems((int) Math.min(n, Integer.MAX_VALUE), c.job.unitsPerChunk, now);
+      int granted = table.tryConsumeSpread((int) Math.min(n, Integer.MAX_VALUE), c.job.unitsPerChunk, now);
       store(c, granted);
       long took = granted * c.job.chunkBytes;
       readableRecords -= granted;
